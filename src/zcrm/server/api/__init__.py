@@ -1,0 +1,1 @@
+"""The CRM API over HTTP: parse, call a service, render. Nothing else."""

@@ -1,0 +1,1 @@
+"""The catalogue of Zoho's standard modules, as data."""

@@ -1,0 +1,53 @@
+"""The :class:`Runtime`: what every part of the server shares in one process.
+
+One database, one clock, one random source, one id allocator and one metadata
+cache. The HTTP app, the CLI and the tests all build one with :meth:`Runtime.open`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zcrm.server.clock import Clock
+from zcrm.server.ids import IdAllocator
+from zcrm.server.randomness import RandomSource
+from zcrm.server.services.metadata.registry import MetadataRegistry
+from zcrm.server.storage.database import Database, get_or_create_setting
+from zcrm.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    clock: Clock
+    random: RandomSource
+    ids: IdAllocator
+    metadata: MetadataRegistry
+    secret: bytes  # signs page tokens and CSRF tokens; shared by every process on the db
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        random: RandomSource | None = None,
+        db: Database | None = None,
+    ) -> Runtime:
+        database = db or Database.from_url(settings.database_url)
+        database.create_schema()
+        rng = random or RandomSource(settings.seed)
+        secret = get_or_create_setting(database, "server_secret", rng.token_hex(32))
+        return cls(
+            settings=settings,
+            db=database,
+            clock=clock or Clock(),
+            random=rng,
+            ids=IdAllocator(database),
+            metadata=MetadataRegistry(database),
+            secret=bytes.fromhex(secret),
+        )
+
+    def close(self) -> None:
+        self.db.dispose()

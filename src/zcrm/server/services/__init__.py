@@ -1,0 +1,1 @@
+"""Domain services: pure logic over storage, no HTTP types."""

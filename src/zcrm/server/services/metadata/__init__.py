@@ -1,0 +1,1 @@
+"""Module and field metadata: the rows that drive validation, serialisation and queries."""

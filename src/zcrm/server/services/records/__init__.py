@@ -1,0 +1,1 @@
+"""Records: validation, writing, reading and serialising module records."""

@@ -1,0 +1,1 @@
+"""Storage: the schema, the engine set-up for SQLite and PostgreSQL, and org-scoped access."""

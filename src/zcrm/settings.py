@@ -1,0 +1,45 @@
+"""One settings object for the server and the CLI (environment variables ``ZCRM_*``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("zcrm-data")
+
+
+def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
+    return "sqlite:///" + str((data_dir / "zcrm.sqlite3").resolve())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZCRM_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The base URL clients reach this server on; reported as ``api_domain``.
+    public_url: str | None = None
+    # A separate base URL for the accounts (OAuth) server, when it is served elsewhere.
+    accounts_url: str | None = None
+    mode: Literal["emulator", "production"] = "emulator"
+    admin_email: str | None = None
+    admin_password: str | None = None
+    plan: str | None = None
+    # Seed for every random choice (tokens, ids' prefixes, demo data): reproducible runs.
+    seed: int | None = None
+    access_token_seconds: int = 3600
+    grant_code_seconds: int = 180
+    log_level: str = "info"
+
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    def accounts_base_url(self) -> str:
+        return (self.accounts_url or self.base_url()).rstrip("/")
