@@ -142,7 +142,8 @@ def generate_password(runtime: Runtime) -> str:
 
 def _unused_prefix(runtime: Runtime, conn: Connection) -> int:
     for _ in range(100):
-        prefix = 1_000_000 + runtime.random.randbelow(8_999_999)
+        # 7 digits, and small enough that prefix * 10**12 + sequence fits a signed 64-bit int.
+        prefix = 1_000_000 + runtime.random.randbelow(8_199_999)
         if prefix == ORG_ID_PREFIX:
             continue
         taken = conn.execute(select(orgs.c.id).where(orgs.c.id_prefix == prefix)).first()
