@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
 from zcrm.server.runtime import Runtime
 from zcrm.server.services import oauth
 from zcrm.server.services.orgs import CreatedOrg, create_org
+from zcrm.server.services.passwords import hash_password
 
 ALL_SCOPES = ",".join(
     [
@@ -23,6 +25,11 @@ ALL_SCOPES = ",".join(
 )
 
 _counter = itertools.count(1)
+
+
+@functools.lru_cache(maxsize=8)
+def _hashed(password: str) -> str:
+    return hash_password(password)
 
 
 @dataclass
@@ -85,6 +92,7 @@ def make_org(
         company_name=company_name or f"Test Org {number}",
         admin_email=f"admin-{unique}-{number}@zcrm.test",
         admin_password=admin_password,
+        admin_password_hash=_hashed(admin_password),
         plan=plan,
         time_zone=time_zone,
     )

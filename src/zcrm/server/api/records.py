@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+import zcrm.server.api.convertors  # noqa: F401 - registers the "record" path convertor
 from zcrm.server.api.http import ApiCall, api_endpoint
 from zcrm.server.api.params import (
     choice_param,
@@ -205,7 +206,7 @@ routes = [
     Route(PREFIX + "/upsert", api_endpoint(upsert_records), methods=["POST"]),
     Route(PREFIX + "/actions/count", api_endpoint(count_records), methods=["GET"]),
     Route(PREFIX + "/deleted", api_endpoint(deleted_records), methods=["GET"]),
-    Route(PREFIX + "/{record_id}", api_endpoint(get_record), methods=["GET"]),
-    Route(PREFIX + "/{record_id}", api_endpoint(update_record), methods=["PUT"]),
-    Route(PREFIX + "/{record_id}", api_endpoint(delete_record), methods=["DELETE"]),
+    Route(PREFIX + "/{record_id:record}", api_endpoint(get_record), methods=["GET"]),
+    Route(PREFIX + "/{record_id:record}", api_endpoint(update_record), methods=["PUT"]),
+    Route(PREFIX + "/{record_id:record}", api_endpoint(delete_record), methods=["DELETE"]),
 ]

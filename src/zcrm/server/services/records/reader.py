@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -43,8 +43,8 @@ class ListQuery:
     page_token: str | None = None
     converted: str = "false"  # Leads: true | false | both
     modified_since: datetime | None = None
-    # Extra filter (related lists): (field api name, data type, value)
-    where_field: tuple[str, str, Any] | None = None
+    # Extra equality filters on document keys (related lists): (key, data type, value)
+    where: tuple[tuple[str, str, Any], ...] = ()
 
 
 @dataclass
@@ -65,9 +65,8 @@ def _base_conditions(scope: OrgScope, module: Module, query: ListQuery) -> list[
         else:
             flag = func.coalesce(converted, 0) == 1
         conditions.append(flag if query.converted == "true" else ~flag)
-    if query.where_field is not None:
-        name, data_type, value = query.where_field
-        conditions.append(doc_value(records, name, data_type, scope.dialect) == value)
+    for key, data_type, value in query.where:
+        conditions.append(doc_value(records, key, data_type, scope.dialect) == value)
     return conditions
 
 
@@ -91,7 +90,7 @@ def list_records(
             "per_page": query.per_page,
             "ids": query.ids,
             "converted": query.converted,
-            "where": repr(query.where_field),
+            "where": repr(query.where),
         }
     )
     now = runtime.clock.timestamp()
@@ -169,7 +168,7 @@ def list_records(
             ),
         )
         info["page_token_expiry"] = wire_now(
-            datetime.fromtimestamp(expires).astimezone(), caller.user.time_zone
+            datetime.fromtimestamp(expires, UTC), caller.user.time_zone
         )
     return Page(data, info)
 
