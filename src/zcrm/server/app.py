@@ -83,3 +83,14 @@ def create_app(runtime: Runtime) -> Starlette:
     app.router.redirect_slashes = False
     app.state.runtime = runtime
     return app
+
+
+def app_from_env() -> Starlette:
+    """An app built from ``ZCRM_*`` environment variables.
+
+    For ASGI servers started on their own, e.g. several worker processes on one
+    PostgreSQL: ``uvicorn --factory zcrm.server.app:app_from_env --workers 4``.
+    """
+    from zcrm.settings import Settings
+
+    return create_app(Runtime.open(Settings()))

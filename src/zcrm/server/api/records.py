@@ -65,6 +65,7 @@ def page_response(page: reader.Page) -> Response:
 
 
 def list_records(call: ApiCall) -> Response:
+    """List records: fields, ids, sort, page / page_token, If-Modified-Since."""
     module = module_for(call, "READ")
     if module.api_name == "Notes" and not call.caller.user.is_admin:
         raise NotSupportedForUser()
@@ -75,6 +76,7 @@ def list_records(call: ApiCall) -> Response:
 
 
 def get_record(call: ApiCall) -> Response:
+    """Get one record (all fields, or those named in fields)."""
     module = module_for(call, "READ")
     record_id = path_id(call.path["record_id"], RECORD_PATH_INDEX)
     record = reader.get_record(
@@ -91,6 +93,7 @@ def get_record(call: ApiCall) -> Response:
 
 
 def insert_records(call: ApiCall) -> Response:
+    """Insert records; one outcome per record, in order (201/207/400)."""
     module = module_for(call, "CREATE")
     body = call.json_body()
     items = data_items(call, body)
@@ -101,6 +104,7 @@ def insert_records(call: ApiCall) -> Response:
 
 
 def update_records(call: ApiCall) -> Response:
+    """Update records named by the id inside each element."""
     module = module_for(call, "UPDATE")
     body = call.json_body()
     items = data_items(call, body)
@@ -111,6 +115,7 @@ def update_records(call: ApiCall) -> Response:
 
 
 def update_record(call: ApiCall) -> Response:
+    """Update the record named in the path."""
     module = module_for(call, "UPDATE")
     record_id = path_id(call.path["record_id"], RECORD_PATH_INDEX)
     body = call.json_body()
@@ -127,6 +132,7 @@ def update_record(call: ApiCall) -> Response:
 
 
 def upsert_records(call: ApiCall) -> Response:
+    """Insert or update, matching on duplicate_check_fields."""
     module = module_for(call, "CREATE", "UPDATE")
     if not module.upsert_supported:
         raise InvalidData("the module is not supported for upsert", resource_path_index=0)
@@ -148,6 +154,7 @@ def _wf_trigger(call: ApiCall) -> bool:
 
 
 def delete_records(call: ApiCall) -> Response:
+    """Delete the records named in ids (to the recycle bin)."""
     module = module_for(call, "DELETE")
     ids = ids_param(call, required=True)
     if not ids:
@@ -159,6 +166,7 @@ def delete_records(call: ApiCall) -> Response:
 
 
 def delete_record(call: ApiCall) -> Response:
+    """Delete the record named in the path."""
     module = module_for(call, "DELETE")
     record_id = path_id(call.path["record_id"], RECORD_PATH_INDEX)
     results = writer.delete_records(
@@ -168,6 +176,7 @@ def delete_record(call: ApiCall) -> Response:
 
 
 def count_records(call: ApiCall) -> Response:
+    """Count the module's records (or those matching a search)."""
     module = module_for(call, "READ")
     if any(call.param(p) for p in ("criteria", "email", "phone", "word")):
         call.caller.require(need("ZohoSearch", "securesearch", None, "READ"))
@@ -178,6 +187,7 @@ def count_records(call: ApiCall) -> Response:
 
 
 def deleted_records(call: ApiCall) -> Response:
+    """List deleted records (recycle bin and permanently deleted)."""
     module = module_for(call, "READ")
     kind = call.param("type") or "all"
     if kind not in ("all", "recycle", "permanent"):

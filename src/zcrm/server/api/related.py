@@ -31,6 +31,7 @@ def relation_for(call: ApiCall, parent_op: str, child_op: str) -> tuple[Relation
 
 
 def list_related(call: ApiCall) -> Response:
+    """List the records of a related list, e.g. an account's contacts."""
     relation, parent_id = relation_for(call, "READ", "READ")
     query = list_query(call, fields_required=False)
     query.where = relation.conditions(parent_id)
@@ -72,12 +73,14 @@ def _link(
 
 
 def link_related(call: ApiCall) -> Response:
+    """Attach records to the parent (sets their lookup to it)."""
     relation, parent_id = relation_for(call, "UPDATE", "UPDATE")
     body = call.json_body()
     return _link(call, relation, parent_id, data_items(call, body), workflow_trigger(body))
 
 
 def link_one(call: ApiCall) -> Response:
+    """Attach one record to the parent."""
     relation, parent_id = relation_for(call, "UPDATE", "UPDATE")
     child_id = path_id(call.path["related_id"], RELATED_ID_INDEX)
     body = call.json_body() if call.body.strip() else {"data": [{}]}
@@ -116,8 +119,8 @@ def _unlink(call: ApiCall, relation: Relation, parent_id: int, child_ids: list[i
     results_by_id: dict[int, dict[str, Any]] = {}
     if data:
         updated = writer.update_records(call.runtime, call.caller, relation.child, data)
-        for cid, result in zip([int(d["id"]) for d in data], updated, strict=True):
-            results_by_id[cid] = result
+        for cid, outcome in zip([int(d["id"]) for d in data], updated, strict=True):
+            results_by_id[cid] = outcome
     results = []
     for cid in child_ids:
         result = results_by_id.get(cid)
@@ -136,6 +139,7 @@ def _unlink(call: ApiCall, relation: Relation, parent_id: int, child_ids: list[i
 
 
 def unlink_related(call: ApiCall) -> Response:
+    """Detach the records named in ids from the parent."""
     relation, parent_id = relation_for(call, "UPDATE", "UPDATE")
     ids = ids_param(call, required=True)
     if not ids:
@@ -144,6 +148,7 @@ def unlink_related(call: ApiCall) -> Response:
 
 
 def unlink_one(call: ApiCall) -> Response:
+    """Detach one record from the parent."""
     relation, parent_id = relation_for(call, "UPDATE", "UPDATE")
     return _unlink(call, relation, parent_id, [path_id(call.path["related_id"], RELATED_ID_INDEX)])
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from zcrm.server.runtime import Runtime
 from zcrm.server.services.caller import Caller
 from zcrm.server.services.metadata.model import Module, OrgMetadata
 from zcrm.server.storage.scoped import OrgScope
-from zcrm.server.timefmt import to_storage
+from zcrm.server.timefmt import to_storage, to_wire
 
 
-@dataclass
+@dataclass(eq=False)
 class RecordContext:
     runtime: Runtime
     scope: OrgScope
@@ -21,9 +22,14 @@ class RecordContext:
     module: Module
     moment: datetime
 
-    @property
+    @cached_property
     def now(self) -> str:
         return to_storage(self.moment)
+
+    @cached_property
+    def now_wire(self) -> str:
+        """``now`` in the caller's time zone, as write results report it."""
+        return to_wire(self.now, self.tz) or ""
 
     @property
     def dialect(self) -> str:

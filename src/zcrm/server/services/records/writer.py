@@ -57,12 +57,18 @@ def success(ctx: RecordContext, written: Written, message: str) -> Result:
         if written.created_by == user.id
         else {"name": "", "id": str(written.created_by)}
     )
+    modified = (
+        ctx.now_wire if written.modified_time == ctx.now else to_wire(written.modified_time, ctx.tz)
+    )
+    created = (
+        ctx.now_wire if written.created_time == ctx.now else to_wire(written.created_time, ctx.tz)
+    )
     return {
         "code": "SUCCESS",
         "details": {
-            "Modified_Time": to_wire(written.modified_time, ctx.tz),
+            "Modified_Time": modified,
             "Modified_By": user.minified(),
-            "Created_Time": to_wire(written.created_time, ctx.tz),
+            "Created_Time": created,
             "id": str(written.id),
             "Created_By": created_by,
             "$approval_state": "approved",
@@ -158,20 +164,11 @@ def insert_changes(
                 "data": doc,
             }
         )
-        event_rows.append(
-            record_event(ctx, record_id, "insert", [], _event_values(doc, owner), workflow=workflow)
-        )
+        event_rows.append(record_event(ctx, record_id, "insert", workflow=workflow))
         outcome[change.index] = Written(record_id, ctx.now, user_id, ctx.now, user_id)
     ctx.scope.insert(records, rows)
     write_events(ctx, event_rows)
     return outcome
-
-
-def _event_values(doc: dict[str, Any], owner: int | None) -> dict[str, Any]:
-    values = {k: v for k, v in doc.items() if not k.endswith("$module")}
-    if owner is not None:
-        values["Owner"] = owner
-    return values
 
 
 # --- update -------------------------------------------------------------------------------------

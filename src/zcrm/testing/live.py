@@ -1,0 +1,69 @@
+"""A real zcrm server on a free loopback port, in a background thread.
+
+Real clients (the official SDK, curl, a browser) need a socket; this gives them one
+while the test keeps the same :class:`~zcrm.server.runtime.Runtime` (and so the same
+clock and database) in hand.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from zcrm.server.app import create_app
+from zcrm.server.runtime import Runtime
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, runtime: Runtime, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.runtime = runtime
+        self.host = host
+        self.port = port or free_port(host)
+        config = uvicorn.Config(
+            create_app(runtime),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="zcrm-live", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the zcrm live server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
