@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_in_thread
 from sdk_session import initialise
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
@@ -31,6 +30,7 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
 from zohocrmsdk.src.com.zoho.crm.api.record import APIException as RecordError
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
+from conftest import run_in_thread
 from zcrm.testing import OrgHandle
 from zcrm.testing.live import LiveServer
 
