@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
 from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
@@ -10,6 +13,8 @@ from zohocrmsdk.src.com.zoho.api.logger import Logger
 from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
+
+T = TypeVar("T")
 
 
 def environment(base_url: str) -> DataCenter.Environment:
@@ -27,11 +32,13 @@ def initialise(
 ) -> FileStore:
     store = FileStore(str(folder / "tokens.csv"))
     if grant_token is not None:
-        token = OAuthToken(client_id=client_id, client_secret=client_secret,
-                           grant_token=grant_token)
+        token = OAuthToken(
+            client_id=client_id, client_secret=client_secret, grant_token=grant_token
+        )
     else:
-        token = OAuthToken(client_id=client_id, client_secret=client_secret,
-                           refresh_token=refresh_token)
+        token = OAuthToken(
+            client_id=client_id, client_secret=client_secret, refresh_token=refresh_token
+        )
     Initializer.initialize(
         environment=environment(base_url),
         token=token,
@@ -41,3 +48,22 @@ def initialise(
         logger=Logger.get_instance(Logger.Levels.INFO, str(folder / "sdk.log")),
     )
     return store
+
+
+def run_in_thread(fn: Callable[[], T], timeout: float = 120) -> T:
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed back to the test thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="official-sdk")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TimeoutError("the SDK scenario did not finish")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sdk_session import initialise
+from sdk_session import initialise, run_in_thread
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
 from zohocrmsdk.src.com.zoho.crm.api.modules import ModulesOperations
@@ -30,7 +30,6 @@ from zohocrmsdk.src.com.zoho.crm.api.record import (
 from zohocrmsdk.src.com.zoho.crm.api.record import APIException as RecordError
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
-from conftest import run_in_thread
 from zcrm.testing import OrgHandle
 from zcrm.testing.live import LiveServer
 
@@ -138,8 +137,12 @@ def test_lead_life_cycle(live_server: LiveServer, org: OrgHandle, sdk_dir: Path)
             )
         )
         items = actions(response, 207)
-        assert [type(i) for i in items] == [SuccessResponse, SuccessResponse, RecordError,
-                                            SuccessResponse]
+        assert [type(i) for i in items] == [
+            SuccessResponse,
+            SuccessResponse,
+            RecordError,
+            SuccessResponse,
+        ]
         error = items[2]
         assert error.get_code().get_value() == "MANDATORY_NOT_FOUND"
         assert error.get_details()["api_name"] == "Last_Name"
@@ -162,8 +165,10 @@ def test_lead_life_cycle(live_server: LiveServer, org: OrgHandle, sdk_dir: Path)
         assert len(actions(leads.update_records(body(change)), 200)) == 1
         single = Record()
         single.add_key_value("Company", "ACME 2")
-        assert actions(leads.update_record(ids[2], body(single)), 200)[0].get_status(
-        ).get_value() == "success"
+        assert (
+            actions(leads.update_record(ids[2], body(single)), 200)[0].get_status().get_value()
+            == "success"
+        )
 
         # Upsert on Email: one update, one insert.
         upserted = actions(
