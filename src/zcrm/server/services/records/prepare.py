@@ -67,16 +67,15 @@ def prepare(module: Module, index: int, record: Any, *, inserting: bool) -> Chan
         target = module.by_name.get(key)
         if target is None or target.read_only or target.system_column:
             continue  # unknown, read-only and server-owned keys are ignored, as Zoho does
-        path = json_path(index, key)
         try:
             stored = coerce(target, raw)
         except ZohoError as error:
-            raise error.with_details(api_name=key, json_path=path) from None
+            raise error.with_details(api_name=key, json_path=json_path(index, key)) from None
         if stored is None and target.mandatory:
-            raise MandatoryNotFound(api_name=key, json_path=path)
+            raise MandatoryNotFound(api_name=key, json_path=json_path(index, key))
         change.values[key] = stored
         if target.is_lookup and stored is not None:
-            ref = LookupRef(target, stored, None, path)
+            ref = LookupRef(target, stored, None, json_path(index, key))
             if target.is_user_lookup:
                 change.users.append(ref)
             else:
