@@ -47,6 +47,9 @@ def build_routes() -> list[BaseRoute]:
         "zcrm.server.api.org",
         "zcrm.server.api.coql",
         "zcrm.server.api.notifications",
+        "zcrm.server.api.webhooks",
+        "zcrm.server.api.deliveries",
+        "zcrm.server.api.emulator",
         "zcrm.server.api.search",
         "zcrm.server.api.docs",
     ):
