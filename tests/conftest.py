@@ -32,7 +32,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def runtime(database_url: str) -> Iterator[Runtime]:
-    rt = Runtime.open(Settings(database_url=database_url, public_url="http://testserver"))
+    rt = Runtime.open(
+        Settings(database_url=database_url, public_url="http://testserver", run_workers=False)
+    )
     yield rt
     rt.close()
 

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     access_token_seconds: int = 3600
     grant_code_seconds: int = 180
     log_level: str = "info"
+    # Run the background services (event dispatcher, delivery worker) inside the server.
+    run_workers: bool = True
 
     def base_url(self) -> str:
         if self.public_url:

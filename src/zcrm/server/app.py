@@ -71,7 +71,14 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 def create_app(runtime: Runtime) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        services = list(runtime.background) if runtime.settings.run_workers else []
+        for service in services:
+            service.start()
+        try:
+            yield
+        finally:
+            for service in reversed(services):
+                service.stop()
 
     app = Starlette(
         routes=build_routes(),

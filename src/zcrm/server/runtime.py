@@ -6,7 +6,8 @@ cache. The HTTP app, the CLI and the tests all build one with :meth:`Runtime.ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from zcrm.server.clock import Clock
 from zcrm.server.ids import IdAllocator
@@ -14,6 +15,14 @@ from zcrm.server.randomness import RandomSource
 from zcrm.server.services.metadata.registry import MetadataRegistry
 from zcrm.server.storage.database import Database, get_or_create_setting
 from zcrm.settings import Settings
+
+
+class BackgroundService(Protocol):
+    """Something that runs beside the HTTP server (e.g. the delivery worker)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -25,6 +34,8 @@ class Runtime:
     ids: IdAllocator
     metadata: MetadataRegistry
     secret: bytes  # signs page tokens and CSRF tokens; shared by every process on the db
+    # Started with the app when settings.run_workers is true (see zcrm.server.app).
+    background: list[BackgroundService] = field(default_factory=list)
 
     @classmethod
     def open(
