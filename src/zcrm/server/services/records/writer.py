@@ -112,6 +112,17 @@ def _autonumbers(runtime: Runtime, module: Module, count: int) -> dict[str, list
     }
 
 
+def verify_batch(
+    ctx: RecordContext, changes: list[Change], docs: dict[int, dict[str, Any]]
+) -> dict[int, ZohoError]:
+    """Lookup targets, then unique values; fills inferred multi-module targets into ``docs``."""
+    errors = verify_references(ctx, changes)
+    for c in changes:
+        docs[c.index].update({k: v for k, v in c.values.items() if k.endswith("$module") and v})
+    errors.update(verify_unique(ctx, [c for c in changes if c.index not in errors], docs))
+    return errors
+
+
 def _initial_document(module: Module, change: Change) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     for f in module.document_fields:
@@ -135,10 +146,7 @@ def insert_changes(
 ) -> dict[int, Written | ZohoError]:
     outcome: dict[int, Written | ZohoError] = {}
     docs = {c.index: _initial_document(ctx.module, c) for c in changes}
-    errors = verify_references(ctx, changes)
-    for c in changes:  # the references check fills in inferred multi-module targets
-        docs[c.index].update({k: v for k, v in c.values.items() if k.endswith("$module") and v})
-    errors.update(verify_unique(ctx, [c for c in changes if c.index not in errors], docs))
+    errors = verify_batch(ctx, changes, docs)
     rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     user_id = ctx.caller.user.id
@@ -254,10 +262,7 @@ def update_changes(
         apply_computed(ctx.module, doc, set(change.values))
         docs[change.index] = dict(doc)
         live.append(change)
-    errors = verify_references(ctx, live)
-    for c in live:
-        docs[c.index].update({k: v for k, v in c.values.items() if k.endswith("$module") and v})
-    errors.update(verify_unique(ctx, [c for c in live if c.index not in errors], docs))
+    errors = verify_batch(ctx, live, docs)
     params: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     user_id = ctx.caller.user.id
