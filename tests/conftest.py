@@ -107,6 +107,11 @@ class Api:
             other.headers = self.org.headers(scopes=scopes, user_id=user_id)
         return other
 
+    def renew(self) -> None:
+        """A fresh access token (after the clock moved past the old one's expiry)."""
+        self.org._tokens.clear()
+        self.headers = self.org.headers()
+
     def with_scopes(self, scopes: str) -> Api:
         other = Api(self.http, self.org, self.version)
         other.headers = self.org.headers(scopes=scopes)

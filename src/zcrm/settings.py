@@ -34,8 +34,17 @@ class Settings(BaseSettings):
     access_token_seconds: int = 3600
     grant_code_seconds: int = 180
     log_level: str = "info"
+    # Where API limit counters live: memory (one process), sql (several processes on one
+    # database) or redis. Unset: redis when redis_url is given, else memory.
+    limiter: Literal["memory", "sql", "redis"] | None = None
+    redis_url: str | None = None
     # Run the background services (event dispatcher, delivery worker) inside the server.
     run_workers: bool = True
+
+    def limiter_backend(self) -> str:
+        if self.limiter:
+            return self.limiter
+        return "redis" if self.redis_url else "memory"
 
     def base_url(self) -> str:
         if self.public_url:

@@ -11,6 +11,8 @@ from typing import Protocol
 
 from zcrm.server.clock import Clock
 from zcrm.server.ids import IdAllocator
+from zcrm.server.limits.limiter import Limiter, make_backend
+from zcrm.server.limits.policy import PolicyCache
 from zcrm.server.randomness import RandomSource
 from zcrm.server.services.metadata.registry import MetadataRegistry
 from zcrm.server.storage.database import Database, get_or_create_setting
@@ -34,6 +36,7 @@ class Runtime:
     ids: IdAllocator
     metadata: MetadataRegistry
     secret: bytes  # signs page tokens and CSRF tokens; shared by every process on the db
+    limiter: Limiter
     # Started with the app when settings.run_workers is true (see zcrm.server.app).
     background: list[BackgroundService] = field(default_factory=list)
 
@@ -50,14 +53,21 @@ class Runtime:
         database.create_schema()
         rng = random or RandomSource(settings.seed)
         secret = get_or_create_setting(database, "server_secret", rng.token_hex(32))
+        the_clock = clock or Clock()
+        limiter = Limiter(
+            make_backend(settings.limiter_backend(), db=database, redis_url=settings.redis_url),
+            PolicyCache(database),
+            the_clock,
+        )
         return cls(
             settings=settings,
             db=database,
-            clock=clock or Clock(),
+            clock=the_clock,
             random=rng,
             ids=IdAllocator(database),
             metadata=MetadataRegistry(database),
             secret=bytes.fromhex(secret),
+            limiter=limiter,
         )
 
     def close(self) -> None:

@@ -324,8 +324,7 @@ def test_page_token_is_bound_to_params_user_and_time(api: Any, runtime: Any) -> 
     changed = api.get("Leads", params={"fields": "Email", "per_page": 1, "page_token": token})
     assert changed.json()["code"] == "TOKEN_BOUND_DATA_MISMATCH"
     runtime.clock.advance(24 * 3600 + 1)
-    api.org._tokens.clear()
-    api.headers = api.org.headers()
+    api.renew()
     expired = api.get("Leads", params={"fields": "Last_Name", "per_page": 1, "page_token": token})
     assert expired.json()["code"] == "EXPIRED_VALUE"
 

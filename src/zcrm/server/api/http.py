@@ -26,6 +26,8 @@ from zcrm.server.errors import (
     InvalidUrlPattern,
     ZohoError,
 )
+from zcrm.server.limits.decision import UsageKey
+from zcrm.server.limits.limiter import refusal
 from zcrm.server.runtime import Runtime
 from zcrm.server.services.caller import Caller
 from zcrm.server.services.metadata.model import Module, OrgMetadata
@@ -44,6 +46,7 @@ class ApiCall:
     body: bytes
     caller: Caller
     runtime: Runtime
+    _parsed: dict[str, Any] | None = None
 
     # -- parameters ------------------------------------------------------------------------------
 
@@ -74,6 +77,12 @@ class ApiCall:
 
     def json_body(self) -> dict[str, Any]:
         """The body as a JSON object, whatever the Content-Type said (the SDK sends none)."""
+        if self._parsed is not None:
+            return self._parsed
+        self._parsed = self._parse_body()
+        return self._parsed
+
+    def _parse_body(self) -> dict[str, Any]:
         if not self.body.strip():
             raise InvalidData("body", expected_data_type="jsonobject")
         try:
@@ -117,15 +126,40 @@ def bearer_token(request: Request) -> str:
     raise AuthenticationFailure()
 
 
+def _credits(handler: Handler, call: ApiCall) -> int:
+    rule = getattr(handler, "credits", None)
+    if rule is None:
+        return 1
+    try:
+        return max(1, int(rule(call)))
+    except ZohoError:
+        return 1  # the handler refuses the request; it still costs a credit
+
+
 def _run(handler: Handler, request: Request, body: bytes, runtime: Runtime) -> Response:
     try:
         caller = caller_for_token(runtime, bearer_token(request))
-        return handler(ApiCall(request, body, caller, runtime))
+        call = ApiCall(request, body, caller, runtime)
+        key = UsageKey(caller.org.id, caller.client_id, handler.__name__)
+        decision = runtime.limiter.acquire(key, _credits(handler, call))
     except ZohoError as error:
         return error_response(error)
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.url.path)
         return error_response(InternalError())
+    if not decision.allowed:
+        return error_response(refusal(decision), decision.headers())
+    try:
+        response = handler(call)
+    except ZohoError as error:
+        response = error_response(error)
+    except Exception:
+        log.exception("unhandled error in %s %s", request.method, request.url.path)
+        response = error_response(InternalError())
+    finally:
+        runtime.limiter.release(key, decision)
+    response.headers.update(decision.headers())
+    return response
 
 
 def api_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:

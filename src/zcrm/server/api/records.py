@@ -23,6 +23,7 @@ from zcrm.server.errors import (
     NotSupportedForUser,
     RequiredParamMissing,
 )
+from zcrm.server.limits.costs import charges, delete_credits, write_credits
 from zcrm.server.services.metadata.model import Module
 from zcrm.server.services.records import reader, writer
 from zcrm.server.services.scopes import module_scope, need
@@ -92,6 +93,7 @@ def get_record(call: ApiCall) -> Response:
     return json_response({"data": [record]})
 
 
+@charges(write_credits)
 def insert_records(call: ApiCall) -> Response:
     """Insert records; one outcome per record, in order (201/207/400)."""
     module = module_for(call, "CREATE")
@@ -103,6 +105,7 @@ def insert_records(call: ApiCall) -> Response:
     return json_response({"data": results}, batch_status(results, 201))
 
 
+@charges(write_credits)
 def update_records(call: ApiCall) -> Response:
     """Update records named by the id inside each element."""
     module = module_for(call, "UPDATE")
@@ -114,6 +117,7 @@ def update_records(call: ApiCall) -> Response:
     return json_response({"data": results}, batch_status(results))
 
 
+@charges(write_credits)
 def update_record(call: ApiCall) -> Response:
     """Update the record named in the path."""
     module = module_for(call, "UPDATE")
@@ -131,6 +135,7 @@ def update_record(call: ApiCall) -> Response:
     return json_response({"data": results}, batch_status(results))
 
 
+@charges(write_credits)
 def upsert_records(call: ApiCall) -> Response:
     """Insert or update, matching on duplicate_check_fields."""
     module = module_for(call, "CREATE", "UPDATE")
@@ -153,6 +158,7 @@ def _wf_trigger(call: ApiCall) -> bool:
     return choice_param(call, "wf_trigger", ["true", "false"], "true") == "true"
 
 
+@charges(delete_credits)
 def delete_records(call: ApiCall) -> Response:
     """Delete the records named in ids (to the recycle bin)."""
     module = module_for(call, "DELETE")

@@ -178,3 +178,35 @@ def primary_admin(runtime: Runtime, org_id: int) -> Any | None:
             .order_by(users.c.is_primary.desc(), users.c.id)
             .limit(1)
         ).first()
+
+
+def set_plan(runtime: Runtime, org_id: int, plan: str) -> str:
+    """Move an org to another edition; its limits follow at once in this process."""
+    name = resolve_plan(plan).name
+    with runtime.db.write() as conn:
+        conn.execute(orgs.update().where(orgs.c.id == org_id).values(plan=name))
+    runtime.limiter.policies.invalidate(org_id)
+    return name
+
+
+def set_limits(runtime: Runtime, org_id: int, **overrides: Any) -> dict[str, Any]:
+    """Override individual plan figures for one org (None removes an override)."""
+    known = set(resolve_plan(None).__dataclass_fields__) - {"name"}
+    unknown = set(overrides) - known
+    if unknown:
+        raise ValueError(f"unknown limit(s): {', '.join(sorted(unknown))}")
+    with runtime.db.write() as conn:
+        row = conn.execute(select(orgs.c.settings).where(orgs.c.id == org_id)).first()
+        if row is None:
+            raise ValueError(f"no org {org_id}")
+        settings = dict(row.settings or {})
+        limits = dict(settings.get("limits") or {})
+        for key, value in overrides.items():
+            if value is None:
+                limits.pop(key, None)
+            else:
+                limits[key] = value
+        settings["limits"] = limits
+        conn.execute(orgs.update().where(orgs.c.id == org_id).values(settings=settings))
+    runtime.limiter.policies.invalidate(org_id)
+    return limits

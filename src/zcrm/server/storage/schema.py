@@ -280,3 +280,28 @@ events = Table(
 )
 Index("ix_events_undispatched", events.c.dispatched, events.c.id)
 Index("ix_events_org_record", events.c.org_id, events.c.record_id)
+
+# API usage per minute, client and API: the SQL limiter's counters and the usage report.
+usage_counters = Table(
+    "usage_counters",
+    metadata,
+    Column("org_id", BigInteger, nullable=False),
+    Column("minute", BigInteger, nullable=False),  # epoch minute, on the injected clock
+    Column("client_id", String(64), nullable=False),
+    Column("api", String(100), nullable=False),
+    Column("calls", BigInteger, nullable=False, default=0),
+    Column("credits", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("org_id", "minute", "client_id", "api"),
+)
+
+# Calls in flight (the SQL limiter's concurrency slots), each with a lease.
+limiter_inflight = Table(
+    "limiter_inflight",
+    metadata,
+    Column("org_id", BigInteger, nullable=False),
+    Column("ticket", String(32), nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    PrimaryKeyConstraint("org_id", "ticket"),
+)
+Index("ix_limiter_inflight_client", limiter_inflight.c.org_id, limiter_inflight.c.client_id)
