@@ -19,6 +19,7 @@ from zcrm.server.app import create_app
 from zcrm.server.runtime import Runtime
 from zcrm.settings import Settings
 from zcrm.testing import OrgHandle, make_org
+from zcrm.testing.api import Api
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def runtime(database_url: str) -> Iterator[Runtime]:
     rt = Runtime.open(
-        Settings(database_url=database_url, public_url="http://testserver", run_workers=False)
+        Settings(
+            database_url=database_url,
+            public_url="http://testserver",
+            run_workers=False,
+            shared_clock=False,
+        )
     )
     yield rt
     rt.close()
@@ -60,62 +66,6 @@ def http(app: Any) -> Iterator[TestClient]:
 @pytest.fixture
 def org(runtime: Runtime) -> OrgHandle:
     return make_org(runtime)
-
-
-class Api:
-    """An authenticated client for ``/crm/v6`` calls of one org's admin."""
-
-    def __init__(self, http: TestClient, org: OrgHandle, version: str = "v6") -> None:
-        self.http = http
-        self.org = org
-        self.version = version
-        self.headers = org.headers()
-
-    def url(self, path: str) -> str:
-        return f"/crm/{self.version}/{path.lstrip('/')}"
-
-    def request(self, method: str, path: str, **kw: Any) -> Any:
-        headers = {**self.headers, **kw.pop("headers", {})}
-        return self.http.request(method, self.url(path), headers=headers, **kw)
-
-    def get(self, path: str, **kw: Any) -> Any:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, **kw: Any) -> Any:
-        return self.request("POST", path, **kw)
-
-    def put(self, path: str, **kw: Any) -> Any:
-        return self.request("PUT", path, **kw)
-
-    def patch(self, path: str, **kw: Any) -> Any:
-        return self.request("PATCH", path, **kw)
-
-    def delete(self, path: str, **kw: Any) -> Any:
-        return self.request("DELETE", path, **kw)
-
-    def create(self, module: str, *records: dict[str, Any]) -> list[str]:
-        """Insert records that must succeed; their ids."""
-        response = self.post(module, json={"data": list(records)})
-        assert response.status_code == 201, response.text
-        return [item["details"]["id"] for item in response.json()["data"]]
-
-    def as_user(self, user_id: int, scopes: str | None = None) -> Api:
-        other = Api(self.http, self.org, self.version)
-        if scopes is None:
-            other.headers = self.org.headers(user_id=user_id)
-        else:
-            other.headers = self.org.headers(scopes=scopes, user_id=user_id)
-        return other
-
-    def renew(self) -> None:
-        """A fresh access token (after the clock moved past the old one's expiry)."""
-        self.org._tokens.clear()
-        self.headers = self.org.headers()
-
-    def with_scopes(self, scopes: str) -> Api:
-        other = Api(self.http, self.org, self.version)
-        other.headers = self.org.headers(scopes=scopes)
-        return other
 
 
 @pytest.fixture

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # database) or redis. Unset: redis when redis_url is given, else memory.
     limiter: Literal["memory", "sql", "redis"] | None = None
     redis_url: str | None = None
+    # Share the emulator clock's offset through the database, so every process on it
+    # (several servers, workers) sees the same moved time.
+    shared_clock: bool = True
+    # Required on /_emulator/ calls (header X-Zcrm-Admin-Key) when the server listens on
+    # a non-loopback address.
+    admin_key: str | None = None
     # Run the background services (event dispatcher, delivery worker) inside the server.
     run_workers: bool = True
 

@@ -14,9 +14,11 @@ from starlette.routing import BaseRoute, Route
 
 from zcrm.server.api import records as records_api
 from zcrm.server.api.responses import error_response
+from zcrm.server.emulator.middleware import FaultMiddleware
 from zcrm.server.errors import InternalError, InvalidRequestMethod, InvalidUrlPattern
 from zcrm.server.oauth import token_endpoint
 from zcrm.server.runtime import Runtime
+from zcrm.server.services.oauth import caller_for_token
 
 log = logging.getLogger("zcrm")
 
@@ -34,7 +36,7 @@ def _optional_routes(module_name: str) -> list[BaseRoute]:
     return list(module.routes)
 
 
-def build_routes() -> list[BaseRoute]:
+def build_routes(*, emulator: bool = True) -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         Route("/oauth/v2/token", token_endpoint.token, methods=["POST"]),
         Route("/oauth/v2/token/revoke", token_endpoint.revoke, methods=["POST"]),
@@ -49,11 +51,13 @@ def build_routes() -> list[BaseRoute]:
         "zcrm.server.api.notifications",
         "zcrm.server.api.webhooks",
         "zcrm.server.api.deliveries",
-        "zcrm.server.api.emulator",
+        "zcrm.server.api.usage",
         "zcrm.server.api.search",
         "zcrm.server.api.docs",
     ):
         routes.extend(_optional_routes(area))
+    if emulator:
+        routes.extend(_optional_routes("zcrm.server.api.emulator"))
     routes.extend(records_api.routes)
     routes.extend(_optional_routes("zcrm.server.api.related"))
     return routes
@@ -80,8 +84,9 @@ def create_app(runtime: Runtime) -> Starlette:
             for service in reversed(services):
                 service.stop()
 
+    emulator = runtime.settings.mode == "emulator"
     app = Starlette(
-        routes=build_routes(),
+        routes=build_routes(emulator=emulator),
         exception_handlers={
             404: _not_found,
             405: _not_found,
@@ -92,6 +97,13 @@ def create_app(runtime: Runtime) -> Starlette:
     )
     app.router.redirect_slashes = False
     app.state.runtime = runtime
+    if emulator:
+        app.add_middleware(
+            FaultMiddleware,
+            book=runtime.faults,
+            clock=runtime.clock,
+            org_of_token=lambda token: caller_for_token(runtime, token).org.id,
+        )
     return app
 
 

@@ -6,10 +6,12 @@ cache. The HTTP app, the CLI and the tests all build one with :meth:`Runtime.ope
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from zcrm.server.clock import Clock
+from zcrm.server.emulator.faults import FaultBook
 from zcrm.server.ids import IdAllocator
 from zcrm.server.limits.limiter import Limiter, make_backend
 from zcrm.server.limits.policy import PolicyCache
@@ -37,6 +39,7 @@ class Runtime:
     metadata: MetadataRegistry
     secret: bytes  # signs page tokens and CSRF tokens; shared by every process on the db
     limiter: Limiter
+    faults: FaultBook
     # Started with the app when settings.run_workers is true (see zcrm.server.app).
     background: list[BackgroundService] = field(default_factory=list)
 
@@ -54,8 +57,18 @@ class Runtime:
         rng = random or RandomSource(settings.seed)
         secret = get_or_create_setting(database, "server_secret", rng.token_hex(32))
         the_clock = clock or Clock()
+        if clock is None and settings.shared_clock:
+            from zcrm.server.storage.clock_store import DatabaseOffsetStore
+
+            the_clock.share(DatabaseOffsetStore(database))
         limiter = Limiter(
-            make_backend(settings.limiter_backend(), db=database, redis_url=settings.redis_url),
+            make_backend(
+                settings.limiter_backend(),
+                db=database,
+                redis_url=settings.redis_url,
+                # one namespace per database: its server secret, hashed
+                namespace="zcrm:" + hashlib.sha256(secret.encode()).hexdigest()[:12],
+            ),
             PolicyCache(database),
             the_clock,
         )
@@ -68,6 +81,7 @@ class Runtime:
             metadata=MetadataRegistry(database),
             secret=bytes.fromhex(secret),
             limiter=limiter,
+            faults=FaultBook(database, rng),
         )
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ Redis cases are skipped with the reason shown.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -25,7 +26,9 @@ def limiter_backend(request: pytest.FixtureRequest, runtime: Runtime) -> Iterato
     redis_url = os.environ.get("ZCRM_TEST_REDIS_URL")
     if kind == "redis" and not redis_url:
         pytest.skip("ZCRM_TEST_REDIS_URL is not set")
-    backend: LimiterBackend = make_backend(kind, db=runtime.db, redis_url=redis_url)
+    backend: LimiterBackend = make_backend(
+        kind, db=runtime.db, redis_url=redis_url, namespace=f"zcrm-test:{uuid.uuid4().hex}"
+    )
     previous = runtime.limiter.backend
     runtime.limiter.backend = backend
     try:

@@ -131,7 +131,7 @@ def _credits(handler: Handler, call: ApiCall) -> int:
     if rule is None:
         return 1
     try:
-        return max(1, int(rule(call)))
+        return max(0, int(rule(call)))
     except ZohoError:
         return 1  # the handler refuses the request; it still costs a credit
 

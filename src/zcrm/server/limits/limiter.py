@@ -45,7 +45,10 @@ def refusal(decision: Decision) -> ZohoError:
     return error
 
 
-def make_backend(kind: str, *, db: object, redis_url: str | None) -> LimiterBackend:
+def make_backend(
+    kind: str, *, db: object, redis_url: str | None, namespace: str = "zcrm"
+) -> LimiterBackend:
+    """``namespace`` keeps Redis keys of different zcrm databases apart on one Redis."""
     if kind == "memory":
         from zcrm.server.limits.memory import MemoryBackend
 
@@ -61,5 +64,5 @@ def make_backend(kind: str, *, db: object, redis_url: str | None) -> LimiterBack
             raise ValueError("the redis limiter needs a Redis URL (--redis / ZCRM_REDIS_URL)")
         from zcrm.server.limits.redis_backend import RedisBackend
 
-        return RedisBackend(redis_url)
+        return RedisBackend(redis_url, prefix=namespace)
     raise ValueError(f"unknown limiter backend {kind!r}: memory, sql or redis")

@@ -305,3 +305,37 @@ limiter_inflight = Table(
     PrimaryKeyConstraint("org_id", "ticket"),
 )
 Index("ix_limiter_inflight_client", limiter_inflight.c.org_id, limiter_inflight.c.client_id)
+
+# Emulator fault injection: faults by route pattern and method, and every injection.
+emulator_faults = Table(
+    "emulator_faults",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("route", String(300), nullable=False),  # glob on the path, e.g. /crm/v6/Leads*
+    Column("method", String(10), nullable=False),  # GET, POST, ... or *
+    Column("status", Integer, nullable=True),  # HTTP status to answer with
+    Column("code", String(64), nullable=True),  # Zoho error code in the body
+    Column("message", String(300), nullable=True),
+    Column("latency_ms", Integer, nullable=False, default=0),
+    Column("drop_connection", Boolean, nullable=False, default=False),
+    Column("probability", Float, nullable=False, default=1.0),
+    Column("remaining", Integer, nullable=True),  # None: until removed
+    Column("retry_after", Integer, nullable=True),
+    Column("scope_org_id", BigInteger, nullable=True),  # only requests with this org's tokens
+    Column("created_at", Timestamp, nullable=False),
+)
+
+emulator_fault_log = Table(
+    "emulator_fault_log",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("fault_id", BigInteger, nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("path", String(1000), nullable=False),
+    Column("injected", String(64), nullable=False),  # status code, "latency" or "drop"
+    Column("occurred_at", Timestamp, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Emulator controls: fault injection, clock, reset and seed (absent in production mode)."""
