@@ -1,0 +1,109 @@
+"""Records that keep failing validation, kept for a person (or a fix) to deal with.
+
+The default store is a SQLite file; anything with the same four methods can stand in.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    module: str
+    operation: str  # create | update | upsert
+    record: dict[str, Any]
+    code: str | None
+    message: str | None
+    details: dict[str, Any]
+    failed_at: float
+    attempts: int
+
+
+class DeadLetterStore(Protocol):
+    def add(
+        self,
+        module: str,
+        operation: str,
+        record: dict[str, Any],
+        code: str | None,
+        message: str | None,
+        details: dict[str, Any],
+    ) -> int: ...
+
+    def list(self, module: str | None = None) -> list[DeadLetter]: ...
+
+    def discard(self, letter_id: int) -> None: ...
+
+    def bump(self, letter_id: int) -> None: ...
+
+
+class SQLiteDeadLetterStore:
+    def __init__(self, path: str | Path = "zcrm-dead-letters.sqlite3") -> None:
+        self.path = str(path)
+        self._lock = threading.Lock()
+        with self._connect() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY, module TEXT,"
+                " operation TEXT, record TEXT, code TEXT, message TEXT, details TEXT,"
+                " failed_at REAL, attempts INTEGER)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=30)
+
+    def add(
+        self,
+        module: str,
+        operation: str,
+        record: dict[str, Any],
+        code: str | None,
+        message: str | None,
+        details: dict[str, Any],
+    ) -> int:
+        with self._lock, self._connect() as conn:
+            cursor = conn.execute(
+                "INSERT INTO dead_letters (module, operation, record, code, message, details,"
+                " failed_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                (
+                    module,
+                    operation,
+                    json.dumps(record, default=str),
+                    code,
+                    message,
+                    json.dumps(details, default=str),
+                    time.time(),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def list(self, module: str | None = None) -> list[DeadLetter]:
+        query = "SELECT * FROM dead_letters"
+        args: tuple[Any, ...] = ()
+        if module:
+            query += " WHERE module = ?"
+            args = (module,)
+        with self._lock, self._connect() as conn:
+            rows = conn.execute(query + " ORDER BY id", args).fetchall()
+        return [
+            DeadLetter(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], json.loads(r[6]), r[7], r[8])
+            for r in rows
+        ]
+
+    def discard(self, letter_id: int) -> None:
+        with self._lock, self._connect() as conn:
+            conn.execute("DELETE FROM dead_letters WHERE id = ?", (letter_id,))
+
+    def bump(self, letter_id: int) -> None:
+        with self._lock, self._connect() as conn:
+            conn.execute(
+                "UPDATE dead_letters SET attempts = attempts + 1, failed_at = ? WHERE id = ?",
+                (time.time(), letter_id),
+            )
