@@ -207,7 +207,7 @@ def test_lead_life_cycle(live_server: LiveServer, org: OrgHandle, sdk_dir: Path)
         # Delete many: the ids come back one result each.
         params = ParameterMap()
         for record_id in ids:
-            params.add(DeleteRecordsParam.ids, record_id)
+            params.add(DeleteRecordsParam.ids, str(record_id))
         deleted = actions(leads.delete_records(params), 200)
         assert [int(d.get_details()["id"]) for d in deleted] == ids
         # Nothing left: 204 and no object.

@@ -10,19 +10,9 @@ from zcrm.server.runtime import Runtime
 from zcrm.server.services import oauth
 from zcrm.server.services.orgs import CreatedOrg, create_org
 from zcrm.server.services.passwords import hash_password
+from zcrm.server.services.scopes import FULL_ACCESS
 
-ALL_SCOPES = ",".join(
-    [
-        "ZohoCRM.modules.ALL",
-        "ZohoCRM.settings.ALL",
-        "ZohoCRM.users.ALL",
-        "ZohoCRM.org.ALL",
-        "ZohoCRM.coql.READ",
-        "ZohoCRM.notifications.ALL",
-        "ZohoCRM.bulk.ALL",
-        "ZohoSearch.securesearch.READ",
-    ]
-)
+ALL_SCOPES = FULL_ACCESS  # the name tests and integrations know
 
 _counter = itertools.count(1)
 
@@ -72,6 +62,39 @@ class OrgHandle:
         if key not in self._tokens:
             self._tokens[key] = self.tokens(scopes, user_id)
         return self._tokens[key].access_token
+
+    def add_user(
+        self,
+        *,
+        profile: str = "Standard",
+        role: str = "Sales Rep",
+        email: str | None = None,
+        password: str | None = None,
+    ) -> int:
+        """Another active user of this org; its id."""
+        from zcrm.server.services.orgs import user_row
+        from zcrm.server.storage.schema import users
+        from zcrm.server.timefmt import to_storage
+
+        user_id = self.runtime.ids.one(self.org_id, self.org.id_prefix)
+        with self.runtime.db.write_org(self.org_id) as scope:
+            scope.insert(
+                users,
+                user_row(
+                    self.runtime,
+                    user_id=user_id,
+                    email=email or f"user-{user_id}@zcrm.test",
+                    first_name="Test",
+                    last_name=f"User {user_id % 10000}",
+                    password_hash=_hashed(password) if password else None,
+                    profile=profile,
+                    role=role,
+                    time_zone="UTC",
+                    now=to_storage(self.runtime.clock.now()),
+                    created_by=self.admin_id,
+                ),
+            )
+        return user_id
 
     def headers(self, scopes: str = ALL_SCOPES, user_id: int | None = None) -> dict[str, str]:
         return {"Authorization": f"Zoho-oauthtoken {self.access_token(scopes, user_id)}"}

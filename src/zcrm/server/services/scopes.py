@@ -13,6 +13,21 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# Every scope a zcrm server grants: what an admin's full-access token (the demo token,
+# test fixtures) carries.
+FULL_ACCESS = ",".join(
+    [
+        "ZohoCRM.modules.ALL",
+        "ZohoCRM.settings.ALL",
+        "ZohoCRM.users.ALL",
+        "ZohoCRM.org.ALL",
+        "ZohoCRM.coql.READ",
+        "ZohoCRM.notifications.ALL",
+        "ZohoCRM.bulk.ALL",
+        "ZohoSearch.securesearch.READ",
+    ]
+)
+
 OPERATIONS = frozenset({"ALL", "READ", "CREATE", "UPDATE", "DELETE", "WRITE", "CUSTOM"})
 WRITE_OPERATIONS = frozenset({"CREATE", "UPDATE", "DELETE", "WRITE"})
 _SCOPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_$]+){2,3}$")
