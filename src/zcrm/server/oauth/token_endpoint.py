@@ -48,7 +48,7 @@ def _grant(runtime: Runtime, params: dict[str, str]) -> TokenGrant:
     raise OAuthError("unsupported_grant_type" if grant_type else "invalid_request")
 
 
-def _token_response(runtime: Runtime, params: dict[str, str]) -> Response:
+def token_response(runtime: Runtime, params: dict[str, str]) -> Response:
     try:
         grant = _grant(runtime, params)
     except OAuthError as error:
@@ -62,7 +62,7 @@ def _token_response(runtime: Runtime, params: dict[str, str]) -> Response:
 async def token(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     params = await oauth_params(request)
-    return await run_in_threadpool(_token_response, runtime, params)
+    return await run_in_threadpool(token_response, runtime, params)
 
 
 def _revoke_response(runtime: Runtime, params: dict[str, str]) -> Response:

@@ -339,6 +339,33 @@ def password_grant(
         return _mint(runtime, conn, client_id, user.org_id, user.id, scopes, with_refresh=True)
 
 
+def issue_browser_token(
+    runtime: Runtime, *, client_id: str, org_id: int, user_id: int, scopes: str
+) -> TokenGrant:
+    """The implicit flow's access token (no refresh token), for a signed-in user."""
+    normalised = validate_scopes(scopes)
+    with runtime.db.write() as conn:
+        if find_client(conn, client_id) is None:
+            raise OAuthError("invalid_client")
+        return _mint(runtime, conn, client_id, org_id, user_id, normalised, with_refresh=False)
+
+
+def has_live_refresh_token(runtime: Runtime, client_id: str, org_id: int, user_id: int) -> bool:
+    with runtime.db.read() as conn:
+        row = conn.execute(
+            select(oauth_tokens.c.token_hash)
+            .where(
+                oauth_tokens.c.kind == "refresh",
+                oauth_tokens.c.client_id == client_id,
+                oauth_tokens.c.org_id == org_id,
+                oauth_tokens.c.user_id == user_id,
+                oauth_tokens.c.revoked.is_(False),
+            )
+            .limit(1)
+        ).first()
+    return row is not None
+
+
 def find_login(conn: Connection, email: str, soid: str | None = None) -> Any:
     """The active user with this email; with ``soid``, in that org only."""
     query = select(users).where(users.c.email == email.strip(), users.c.status == "active")
