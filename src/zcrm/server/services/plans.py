@@ -23,6 +23,8 @@ class Plan:
     burst_per_minute: int
     concurrency: int
     custom_fields_per_module: int
+    # COQL: how far OFFSET may reach (offset + LIMIT). The v4/v5-era figure, strict.
+    coql_max_offset: int = 10_000
 
 
 PLANS: dict[str, Plan] = {

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from zcrm.server.storage.engine import WRITE_OPTION, make_engine
+from zcrm.server.storage.indexes import ensure_indexes
 from zcrm.server.storage.schema import metadata, server_settings
 from zcrm.server.storage.scoped import OrgScope
 
@@ -35,11 +36,13 @@ class Database:
                     # Two processes starting at once must not both run CREATE TABLE.
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(726373)")
                     metadata.create_all(conn, checkfirst=True)
+                    ensure_indexes(conn)
                     _ensure_setting(conn, "schema_version", SCHEMA_VERSION)
             else:
                 conn = conn.execution_options(**{WRITE_OPTION: True})
                 with conn.begin():
                     metadata.create_all(conn, checkfirst=True)
+                    ensure_indexes(conn)
                     _ensure_setting(conn, "schema_version", SCHEMA_VERSION)
 
     @contextmanager

@@ -9,7 +9,9 @@ always bound parameters.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ColumnElement, Float, Table, cast, func, literal_column
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Float, cast, func, literal_column
 
 from zcrm.server.services.metadata.model import API_NAME
 
@@ -24,7 +26,7 @@ def _checked(key: str) -> str:
     return key
 
 
-def raw_value(table: Table, key: str, dialect: str) -> ColumnElement[object]:
+def raw_value(table: Any, key: str, dialect: str) -> ColumnElement[object]:
     """The document value as the engine sees it (JSON-typed on SQLite, text on PostgreSQL)."""
     key = _checked(key)
     if dialect == "postgresql":
@@ -32,7 +34,7 @@ def raw_value(table: Table, key: str, dialect: str) -> ColumnElement[object]:
     return func.json_extract(table.c.data, literal_column(f"'$.\"{key}\"'"))
 
 
-def doc_value(table: Table, key: str, data_type: str, dialect: str) -> ColumnElement[object]:
+def doc_value(table: Any, key: str, data_type: str, dialect: str) -> ColumnElement[object]:
     """The document value typed for comparison and sorting."""
     value = raw_value(table, key, dialect)
     if dialect != "postgresql":
@@ -46,7 +48,7 @@ def doc_value(table: Table, key: str, data_type: str, dialect: str) -> ColumnEle
     return value
 
 
-def doc_array(table: Table, key: str, dialect: str) -> ColumnElement[object]:
+def doc_array(table: Any, key: str, dialect: str) -> ColumnElement[object]:
     """The JSON array stored under ``key`` (multi-select picklists)."""
     key = _checked(key)
     if dialect == "postgresql":
