@@ -10,7 +10,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -25,12 +27,21 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class LiveServer:
-    def __init__(self, runtime: Runtime, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        wrap: Callable[[Any], Any] | None = None,
+    ) -> None:
         self.runtime = runtime
         self.host = host
         self.port = port or free_port(host)
+        app: Any = create_app(runtime)
+        if wrap is not None:
+            app = wrap(app)
         config = uvicorn.Config(
-            create_app(runtime),
+            app,
             host=self.host,
             port=self.port,
             log_level="warning",
