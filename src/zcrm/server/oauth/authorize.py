@@ -8,7 +8,8 @@ gets an error page, never a redirect.
 
 State between the steps: the validated request travels as a signed blob in a hidden
 form field; the signed-in user is a signed, HttpOnly, SameSite=Lax session cookie
-(1 hour); forms carry a CSRF token bound by HMAC to a random cookie (double submit).
+(1 hour; "Not you?" on the consent page signs out); forms carry a CSRF token bound by
+HMAC to a random cookie (double submit). Signed values expire on ``runtime.clock``.
 As on Zoho, a refresh token comes only with the first offline grant of a user to an
 app, unless the request says ``prompt=consent``.
 """
@@ -135,7 +136,9 @@ def _with_cookies(
 
 
 def _signed_in(runtime: Runtime, request: Request) -> tuple[int, int] | None:
-    value = unsign(runtime.secret, "session", request.cookies.get(SESSION_COOKIE))
+    value = unsign(
+        runtime.secret, "session", request.cookies.get(SESSION_COOKIE), runtime.clock.timestamp()
+    )
     if not isinstance(value, list) or len(value) != 2:
         return None
     return int(value[0]), int(value[1])
@@ -148,10 +151,15 @@ def _render_step(
     error: str | None = None,
     email: str = "",
     status: int = 200,
+    signed_in: tuple[int, int] | None = None,
+    signed_out: bool = False,
 ) -> Response:
+    """The sign-in page, or the consent page for a signed-in user (``signed_in`` or cookie)."""
     csrf = _csrf_cookie(request)
-    blob = sign(runtime.secret, "auth-request", req, REQUEST_SECONDS)
-    who = _signed_in(runtime, request)
+    blob = sign(runtime.secret, "auth-request", req, REQUEST_SECONDS, runtime.clock.timestamp())
+    who = signed_in
+    if who is None and not signed_out:
+        who = _signed_in(runtime, request)
     user = _user(runtime, who) if who else None
     if user is None:
         page = _page(
@@ -177,8 +185,14 @@ def _render_step(
             csrf=csrf_for(runtime.secret, csrf),
             request_blob=blob,
             action="/oauth/v2/auth/consent",
+            signout_action="/oauth/v2/auth/signout",
         )
-    return _with_cookies(page, request, csrf)
+    session = None
+    if signed_in is not None:
+        session = sign(
+            runtime.secret, "session", list(signed_in), SESSION_SECONDS, runtime.clock.timestamp()
+        )
+    return _with_cookies(page, request, csrf, session)
 
 
 def _user(runtime: Runtime, who: tuple[int, int]) -> Any:
@@ -206,15 +220,25 @@ async def authorize(request: Request) -> Response:
         return _page("error.html", 400, code=error.code, message=error.message)
     early = _early_error(req)
     if early is not None:
-        return _redirect(req["redirect_uri"], {"error": early, "state": req["state"]})
+        return _redirect(
+            req["redirect_uri"],
+            {"error": early, "state": req["state"]},
+            fragment=early == "invalid_scope" and req["response_type"] == "token",
+        )
     return await run_in_threadpool(_render_step, request, runtime, req)
 
 
 async def _form(request: Request) -> tuple[Runtime, dict[str, str], dict[str, Any] | None]:
     runtime = _runtime(request)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    req = unsign(runtime.secret, "auth-request", form.get("request"))
-    return runtime, form, req if isinstance(req, dict) else None
+    req = unsign(runtime.secret, "auth-request", form.get("request"), runtime.clock.timestamp())
+    if not isinstance(req, dict):
+        return runtime, form, None
+    try:  # the app or its redirect URI may have gone since the page was shown
+        await run_in_threadpool(validate, runtime, req)
+    except PageError:
+        return runtime, form, None
+    return runtime, form, req
 
 
 def _refuse(message: str) -> Response:
@@ -247,22 +271,9 @@ async def signin(request: Request) -> Response:
             form.get("email", ""),
             401,
         )
-    session = sign(runtime.secret, "session", [user.id, user.org_id], SESSION_SECONDS)
-    csrf = _csrf_cookie(request)
-    blob = sign(runtime.secret, "auth-request", req, REQUEST_SECONDS)
-    org = org_by_id(runtime, user.org_id)
-    page = _page(
-        "consent.html",
-        client_name=req["client_name"],
-        user_email=user.email,
-        org_name=org.company_name if org else "",
-        scopes=oauth.validate_scopes(req["scope"]).split(","),
-        offline=req["access_type"] == "offline",
-        csrf=csrf_for(runtime.secret, csrf),
-        request_blob=blob,
-        action="/oauth/v2/auth/consent",
+    return await run_in_threadpool(
+        _render_step, request, runtime, req, signed_in=(int(user.id), int(user.org_id))
     )
-    return _with_cookies(page, request, csrf, session)
 
 
 async def consent(request: Request) -> Response:
@@ -285,6 +296,14 @@ async def consent(request: Request) -> Response:
     accounts = runtime.settings.accounts_base_url()
 
     def grant() -> Response:
+        if _user(runtime, who) is None:
+            return _refuse("This user cannot sign in any more.")
+        try:
+            return issue()
+        except OAuthError as error:
+            return _page("error.html", 400, code=error.error, message="The grant was refused.")
+
+    def issue() -> Response:
         if req["response_type"] == "token":
             token = oauth.issue_browser_token(
                 runtime,
@@ -336,8 +355,21 @@ async def consent(request: Request) -> Response:
     return await run_in_threadpool(grant)
 
 
+async def signout(request: Request) -> Response:
+    """The consent page's "Not you?": forget the signed-in user, show the sign-in step."""
+    runtime, form, req = await _form(request)
+    if req is None:
+        return _refuse("The form has expired. Start again from the application.")
+    if not csrf_ok(runtime.secret, request.cookies.get(CSRF_COOKIE), form.get("csrf")):
+        return _refuse("The form could not be verified (CSRF). Reload the page and retry.")
+    response = await run_in_threadpool(_render_step, request, runtime, req, signed_out=True)
+    response.delete_cookie(SESSION_COOKIE, path="/oauth", httponly=True, samesite="lax")
+    return response
+
+
 routes = [
     Route("/oauth/v2/auth", authorize, methods=["GET", "POST"]),
     Route("/oauth/v2/auth/signin", signin, methods=["POST"]),
     Route("/oauth/v2/auth/consent", consent, methods=["POST"]),
+    Route("/oauth/v2/auth/signout", signout, methods=["POST"]),
 ]

@@ -1,12 +1,18 @@
 """``POST /oauth/v2/token`` and ``POST /oauth/v2/token/revoke``.
 
 Zoho Accounts answers token errors with HTTP 200 and ``{"error": "..."}`` (clients
-detect failure by the missing ``access_token``); zcrm does the same.
+detect failure by the missing ``access_token``); zcrm does the same. Parameters come in
+the query string, a form (url-encoded or multipart) or JSON; the client id and secret
+may instead come in an ``Authorization: Basic`` header, as Zoho documents and as
+generic OAuth libraries send them by default (RFC 6749 §2.3.1).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
+from urllib.parse import unquote_plus
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -59,9 +65,25 @@ def token_response(runtime: Runtime, params: dict[str, str]) -> Response:
     return json_response(grant.to_json(runtime.settings.base_url()))
 
 
+def basic_client_credentials(request: Request) -> dict[str, str]:
+    """``client_id`` and ``client_secret`` from an ``Authorization: Basic`` header, if any."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        return {}
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return {}
+    client_id, colon, secret = decoded.partition(":")
+    if not colon:
+        return {}
+    return {"client_id": unquote_plus(client_id), "client_secret": unquote_plus(secret)}
+
+
 async def token(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    params = await oauth_params(request)
+    params = {**basic_client_credentials(request), **await oauth_params(request)}
     return await run_in_threadpool(token_response, runtime, params)
 
 

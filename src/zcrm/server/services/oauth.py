@@ -264,13 +264,17 @@ def refresh_access_token(
         ).first()
         if row is None or row.revoked or row.client_id != client.client_id:
             raise OAuthError("invalid_code")
+        window_start = now - REFRESH_WINDOW_SECONDS
         recent = conn.execute(
             select(oauth_tokens.c.token_hash).where(
                 oauth_tokens.c.refresh_hash == row.token_hash,
-                oauth_tokens.c.created_at > now - REFRESH_WINDOW_SECONDS,
+                oauth_tokens.c.created_at > window_start,
             )
         ).all()
-        if len(recent) >= REFRESHES_PER_WINDOW:
+        # The access token issued together with the refresh token was not minted by
+        # refreshing: it does not count against the ten refreshes of the window.
+        minted_by_refreshing = len(recent) - (1 if row.created_at > window_start else 0)
+        if minted_by_refreshing >= REFRESHES_PER_WINDOW:
             raise OAuthError(
                 "Access Denied",
                 "You have made too many requests continuously. Please try again after some time.",
