@@ -206,8 +206,8 @@ def bind_condition(
     target = steps[-1].field
     kind = family(target)
     operator = condition.operator
-    if operator == ast.WORD_EQ and kind not in ("text", "textarea"):
-        operator = ast.EQ
+    if operator == ast.WORD_EQ and target.data_type not in ("text", "textarea"):
+        operator = ast.EQ  # the leading-word match is for free text, not emails or picklists
     allowed = (CRITERIA_OPERATORS if syntax.name == "criteria" else COQL_OPERATORS).get(kind)
     if allowed is None:
         raise InvalidQuery(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ColumnElement, Float, cast, func, literal_column
+from sqlalchemy import Boolean, ColumnElement, Numeric, case, cast, func, literal_column
 
 from zcrm.server.services.metadata.model import API_NAME
 
@@ -35,17 +35,30 @@ def raw_value(table: Any, key: str, dialect: str) -> ColumnElement[object]:
 
 
 def doc_value(table: Any, key: str, data_type: str, dialect: str) -> ColumnElement[object]:
-    """The document value typed for comparison and sorting."""
+    """The document value typed for comparison and sorting.
+
+    On PostgreSQL the text from ``->>`` is cast only when the JSON value has the right
+    type (``jsonb_typeof``): the same field name can hold text in one module and a
+    number in another (``Account_Name``), and the planner may evaluate a condition on
+    rows of any module, so a bare cast could fail on someone else's row.
+    """
     value = raw_value(table, key, dialect)
     if dialect != "postgresql":
         return value  # json_extract already returns INTEGER / REAL / TEXT
-    if data_type in INTEGER_TYPES:
-        return cast(value, BigInteger)
-    if data_type in NUMERIC_TYPES:
-        return cast(value, Float)
+    if data_type in INTEGER_TYPES or data_type in NUMERIC_TYPES:
+        return _typed(table, key, "number", Numeric())
     if data_type == "boolean":
-        return cast(value, Boolean)
+        return _typed(table, key, "boolean", Boolean())
     return value
+
+
+def _typed(table: Any, key: str, json_type: str, sql_type: Any) -> ColumnElement[object]:
+    key = _checked(key)
+    element = table.c.data.op("->")(literal_column(f"'{key}'"))
+    text = table.c.data.op("->>")(literal_column(f"'{key}'"))
+    return case(
+        (func.jsonb_typeof(element) == literal_column(f"'{json_type}'"), cast(text, sql_type)),
+    )
 
 
 def doc_array(table: Any, key: str, dialect: str) -> ColumnElement[object]:

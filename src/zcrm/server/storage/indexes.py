@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import Connection, Index, func
+from sqlalchemy import Connection, func
 
 from zcrm.server.storage.documents import doc_value, raw_value
 from zcrm.server.storage.schema import records
@@ -45,29 +45,39 @@ STANDARD_INDEXED: tuple[tuple[str, str], ...] = (
 )
 
 
-def field_index(api_name: str, data_type: str, dialect: str) -> Index:
+def field_expression(api_name: str, data_type: str, dialect: str) -> Any:
     if data_type in TEXTUAL:
-        expr: Any = func.lower(raw_value(records, api_name, dialect))
-    elif data_type in LOOKUPS or data_type in (
+        return func.lower(raw_value(records, api_name, dialect))
+    if data_type in LOOKUPS or data_type in (
         "integer",
         "bigint",
         "double",
         "currency",
         "percent",
+        "boolean",
     ):
-        expr = doc_value(records, api_name, data_type, dialect)
-    else:
-        expr = raw_value(records, api_name, dialect)
+        return doc_value(records, api_name, data_type, dialect)
+    return raw_value(records, api_name, dialect)
+
+
+def index_name(api_name: str, data_type: str) -> str:
     digest = hashlib.sha1(f"{api_name}:{data_type}".encode()).hexdigest()[:8]
-    name = f"ix_records_f_{api_name.lower()[:30]}_{digest}"
-    where = expr.is_not(None)
-    return Index(
-        name,
-        records.c.org_id,
-        records.c.module_id,
-        expr,
-        sqlite_where=where,
-        postgresql_where=where,
+    return f"ix_records_f_{api_name.lower()[:30]}_{digest}"
+
+
+def create_field_index(conn: Connection, api_name: str, data_type: str) -> None:
+    """``CREATE INDEX`` for one field, written out so both engines accept the expression.
+
+    The text is made of the field's API name (checked against a strict pattern by
+    :mod:`zcrm.server.storage.documents`) and fixed SQL: nothing from a request.
+    """
+    expression = field_expression(api_name, data_type, conn.dialect.name)
+    sql = str(expression.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    sql = sql.replace("records.data", "data")  # index expressions name bare columns
+    name = index_name(api_name, data_type)
+    conn.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {name} ON records (org_id, module_id, ({sql}))"
+        f" WHERE ({sql}) IS NOT NULL"
     )
 
 
@@ -84,13 +94,11 @@ def existing_indexes(conn: Connection) -> set[str]:
 def ensure_indexes(conn: Connection) -> None:
     present = existing_indexes(conn)
     for api_name, data_type in STANDARD_INDEXED:
-        index = field_index(api_name, data_type, conn.dialect.name)
-        if index.name not in present:
-            index.create(conn)
+        if index_name(api_name, data_type) not in present:
+            create_field_index(conn, api_name, data_type)
 
 
 def ensure_field_index(conn: Connection, spec: Any) -> None:
     """An index for a custom field that is unique or a lookup (called on creation)."""
-    index = field_index(spec.api_name, spec.data_type, conn.dialect.name)
-    if index.name not in existing_indexes(conn):
-        index.create(conn)
+    if index_name(spec.api_name, spec.data_type) not in existing_indexes(conn):
+        create_field_index(conn, spec.api_name, spec.data_type)
