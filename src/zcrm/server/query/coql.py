@@ -66,9 +66,12 @@ class CoqlQuery:
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    # The basic lexer makes keywords reserved: "select from Leads" fails at "from", in
+    # the select clause, instead of reading "from" as a column name.
     return Lark(
         (Path(__file__).parent / "coql.lark").read_text(),
         parser="lalr",
+        lexer="basic",
         propagate_positions=True,
         maybe_placeholders=False,
     )
@@ -160,7 +163,9 @@ class _Build(Transformer[Token, Any]):
     def limit_clause(self, items: list[Token]) -> tuple[str, tuple[int, int | None]]:
         # "LIMIT n", "LIMIT offset, n" (MySQL order) or "LIMIT n OFFSET offset": the
         # last two are told apart in parse_coql, which sees the text.
-        numbers = [int(t) for t in items]
+        numbers = [int(float(t)) for t in items]
+        if any(not str(t).isdigit() for t in items):
+            raise SyntaxError_("limit and offset are whole numbers", clause="limit")
         if len(numbers) == 1:
             return "limit", (numbers[0], None)
         return "limit", (numbers[0], numbers[1])
@@ -261,15 +266,16 @@ def _limit_form(source: str) -> str | None:
 
 
 def clause_at(source: str, position: int) -> str:
-    lowered = source.lower()
+    """The clause an error at ``position`` belongs to: the last keyword before it."""
+    lowered = _without_strings(source).lower()
     found = "select"
     best = -1
     for clause in CLAUSES:
-        pattern = r"\b" + clause.replace(" ", r"\s+") + r"\b"
-        for match in re.finditer(pattern, lowered):
-            if best < match.start() <= position:
-                best, found = match.start(), clause
-    return found.split(" ")[0]
+        word = clause.split(" ")[0]
+        for match in re.finditer(r"\b" + word + r"\b", lowered):
+            if best < match.start() < position:
+                best, found = match.start(), word
+    return found
 
 
 def parse_coql(source: str) -> CoqlQuery:
@@ -287,7 +293,8 @@ def parse_coql(source: str) -> CoqlQuery:
         query: CoqlQuery = _Build().transform(tree)
     except UnexpectedInput as error:
         position = getattr(error, "pos_in_stream", None) or 0
-        if isinstance(error, UnexpectedEOF):
+        token = getattr(error, "token", None)
+        if isinstance(error, UnexpectedEOF) or getattr(token, "type", None) == "$END":
             position = len(text)
         line = getattr(error, "line", 1) or 1
         column = getattr(error, "column", position + 1) or position + 1
