@@ -34,6 +34,7 @@ The tree (kept true by ``tests/server/test_errors.py``)::
         ├── InvalidData
         │   └── InvalidId
         ├── DuplicateData
+        ├── IdAlreadyDeleted
         ├── LimitExceeded
         ├── LimitReached
         ├── DiscretePaginationLimitExceeded
@@ -189,6 +190,11 @@ class InvalidId(InvalidData):
 class DuplicateData(RequestError):
     code = "DUPLICATE_DATA"
     default_message = "duplicate data"
+
+
+class IdAlreadyDeleted(RequestError):
+    code = "ID_ALREADY_DELETED"
+    default_message = "the id given is already deleted"
 
 
 class LimitExceeded(RequestError):

@@ -10,7 +10,7 @@ from starlette.routing import Route
 from zcrm.server.api.http import ApiCall, api_endpoint
 from zcrm.server.api.params import if_modified_since
 from zcrm.server.api.responses import batch_status, json_response, no_content
-from zcrm.server.errors import InvalidData, InvalidModule, RequiredParamMissing
+from zcrm.server.errors import InvalidData, InvalidModule, MandatoryNotFound, RequiredParamMissing
 from zcrm.server.services.metadata import custom_fields, render
 from zcrm.server.services.metadata.model import Module
 from zcrm.server.services.profiles import profile_ids
@@ -19,13 +19,15 @@ from zcrm.server.storage.schema import layouts
 from zcrm.server.timefmt import to_storage
 
 CUSTOMIZE_PERMISSION = "Crm_Implied_Customize_Zoho_CRM"
+FIELD_TYPES = ("all", "used", "unused")
+ID_SEGMENT = 2  # /settings/{resource}/{id}: the id is the third path segment after the version
 
 
 def _profiles(call: ApiCall) -> dict[str, str]:
     return profile_ids(call.caller.org.id_prefix)
 
 
-def _admin(call: ApiCall) -> dict[str, str]:
+def _modifier(call: ApiCall) -> dict[str, str]:
     return call.caller.user.minified()
 
 
@@ -33,43 +35,50 @@ def _module_param(call: ApiCall) -> Module:
     name = call.param("module")
     if not name:
         raise RequiredParamMissing(param_name="module")
-    module = call.metadata().module(name)
-    if module is None or not module.api_supported:
-        raise InvalidModule(param_name="module")
-    return module
+    return call.module(name, path_index=None)
 
 
-def _id_segment(raw: str) -> int:
-    if not raw.isdigit() or int(raw) >= 2**63:
-        raise InvalidData("the id given seems to be invalid", resource_path_index=2)
+def _id_segment(call: ApiCall, name: str) -> int:
+    raw = call.path[name]
+    if not raw.isdigit() or not 0 < int(raw) < 2**63:
+        raise InvalidData("the id given seems to be invalid", resource_path_index=ID_SEGMENT)
     return int(raw)
 
 
+def _fields_body(call: ApiCall) -> list[Any]:
+    items = call.json_body().get("fields")
+    if items is None:
+        raise MandatoryNotFound(api_name="fields", json_path="$.fields")
+    if not isinstance(items, list) or not items:
+        raise InvalidData(api_name="fields", json_path="$.fields", expected_data_type="jsonarray")
+    return items
+
+
+# --- modules ------------------------------------------------------------------------------------
+
+
 def list_modules(call: ApiCall) -> Response:
-    """All modules, with the keys the SDKs read (If-Modified-Since: 304 when unchanged)."""
+    """All modules; with If-Modified-Since only those changed since (304 when none)."""
     call.caller.require(settings_scope("modules", "READ"))
-    meta = call.metadata()
+    modules = list(call.metadata().modules)
     since = if_modified_since(call)
     if since is not None:
         stamp = to_storage(since)
-        changed = any(
-            m.modified_time > stamp or any(f.modified_time > stamp for f in m.fields)
-            for m in meta.modules
-        )
-        if not changed:
+        modules = [
+            m
+            for m in modules
+            if m.modified_time > stamp or any(f.modified_time > stamp for f in m.fields)
+        ]
+        if not modules:
             return no_content(304)
     tz = call.caller.user.time_zone
     return json_response(
-        {
-            "modules": [
-                render.module_json(m, tz, _admin(call), _profiles(call)) for m in meta.modules
-            ]
-        }
+        {"modules": [render.module_json(m, tz, _modifier(call), _profiles(call)) for m in modules]}
     )
 
 
 def get_module(call: ApiCall) -> Response:
-    """One module with its fields, related lists and layouts."""
+    """One module (by API name or id) with its fields, related lists and layouts."""
     call.caller.require(settings_scope("modules", "READ"))
     meta = call.metadata()
     raw = call.path["api_name"]
@@ -77,42 +86,36 @@ def get_module(call: ApiCall) -> Response:
     if module is None and raw.isdigit():
         module = meta.by_id.get(int(raw))
     if module is None:
-        raise InvalidModule(resource_path_index=2)
-    return json_response(
-        {
-            "modules": [
-                render.module_detail_json(
-                    meta,
-                    module,
-                    call.caller.user.time_zone,
-                    _admin(call),
-                    _profiles(call),
-                    _layout_ids(call, module),
-                )
-            ]
-        }
+        raise InvalidModule(resource_path_index=ID_SEGMENT)
+    layout_ids = [(r.id, r.name) for r in _layout_rows(call, module, None)]
+    detail = render.module_detail_json(
+        meta,
+        module,
+        call.caller.user.time_zone,
+        _modifier(call),
+        _profiles(call),
+        layout_ids,
     )
+    return json_response({"modules": [detail]})
 
 
-def _layout_ids(call: ApiCall, module: Module) -> list[tuple[int, str]]:
-    with call.runtime.db.read_org(call.caller.org.id) as scope:
-        rows = scope.rows(scope.select(layouts).where(layouts.c.module_id == module.id))
-    return [(r.id, r.name) for r in rows]
+# --- fields -------------------------------------------------------------------------------------
 
 
 def list_fields(call: ApiCall) -> Response:
-    """The module's fields (``?module=`` is required)."""
+    """The module's fields (``?module=`` is required; ``type=unused`` has none)."""
     call.caller.require(settings_scope("fields", "READ"))
     module = _module_param(call)
     kind = call.param("type")
-    if kind not in (None, "", "all", "unused", "used"):
-        raise InvalidData(param_name="type", supported_values=["all", "unused"])
+    if kind and kind not in FIELD_TYPES:
+        raise InvalidData(param_name="type", supported_values=list(FIELD_TYPES))
     if kind == "unused":
         return no_content()
     meta = call.metadata()
     tz = call.caller.user.time_zone
+    profiles = _profiles(call)
     return json_response(
-        {"fields": [render.field_json(meta, module, f, tz, _profiles(call)) for f in module.fields]}
+        {"fields": [render.field_json(meta, module, f, tz, profiles) for f in module.fields]}
     )
 
 
@@ -120,31 +123,22 @@ def get_field(call: ApiCall) -> Response:
     """One field by id."""
     call.caller.require(settings_scope("fields", "READ"))
     module = _module_param(call)
-    field_id = _id_segment(call.path["field_id"])
+    field_id = _id_segment(call, "field_id")
     found = next((f for f in module.fields if f.id == field_id), None)
     if found is None:
-        raise InvalidData("the field id given seems to be invalid", resource_path_index=2)
-    return json_response(
-        {
-            "fields": [
-                render.field_json(
-                    call.metadata(), module, found, call.caller.user.time_zone, _profiles(call)
-                )
-            ]
-        }
+        raise InvalidData("the id given seems to be invalid", resource_path_index=ID_SEGMENT)
+    rendered = render.field_json(
+        call.metadata(), module, found, call.caller.user.time_zone, _profiles(call)
     )
+    return json_response({"fields": [rendered]})
 
 
 def create_fields(call: ApiCall) -> Response:
-    """Create custom fields (up to 5 per call)."""
+    """Create custom fields (up to 5 per call): 201, or 207/400 when some fail."""
     call.caller.require(settings_scope("fields", "CREATE"))
     call.caller.require_admin(CUSTOMIZE_PERMISSION)
     module = _module_param(call)
-    body = call.json_body()
-    items = body.get("fields")
-    if not isinstance(items, list) or not items:
-        raise InvalidData(api_name="fields", json_path="$.fields", expected_data_type="jsonarray")
-    results = custom_fields.create_fields(call.runtime, call.caller, module, items)
+    results = custom_fields.create_fields(call.runtime, call.caller, module, _fields_body(call))
     return json_response({"fields": results}, batch_status(results, 201))
 
 
@@ -153,46 +147,50 @@ def update_field(call: ApiCall) -> Response:
     call.caller.require(settings_scope("fields", "UPDATE"))
     call.caller.require_admin(CUSTOMIZE_PERMISSION)
     module = _module_param(call)
-    body = call.json_body()
-    items = body.get("fields")
-    if not isinstance(items, list) or len(items) != 1:
-        raise InvalidData(api_name="fields", json_path="$.fields", expected_data_type="jsonarray")
-    result = custom_fields.update_field(
-        call.runtime, call.caller, module, _id_segment(call.path["field_id"]), items[0]
-    )
+    field_id = _id_segment(call, "field_id")
+    items = _fields_body(call)
+    if len(items) != 1:
+        raise InvalidData(api_name="fields", json_path="$.fields", maximum_length=1)
+    result = custom_fields.update_field(call.runtime, call.caller, module, field_id, items[0])
     return json_response({"fields": [result]})
 
 
 def delete_field(call: ApiCall) -> Response:
-    """Delete a custom field."""
+    """Delete a custom field (standard fields cannot be deleted)."""
     call.caller.require(settings_scope("fields", "DELETE"))
     call.caller.require_admin(CUSTOMIZE_PERMISSION)
     module = _module_param(call)
-    result = custom_fields.delete_field(
-        call.runtime, call.caller, module, _id_segment(call.path["field_id"])
-    )
+    field_id = _id_segment(call, "field_id")
+    result = custom_fields.delete_field(call.runtime, call.caller, module, field_id)
     return json_response({"fields": [result]})
 
 
-def _layouts(call: ApiCall, module: Module, layout_id: int | None) -> list[dict[str, Any]]:
+# --- layouts and related lists ------------------------------------------------------------------
+
+
+def _layout_rows(call: ApiCall, module: Module, layout_id: int | None) -> list[Any]:
     with call.runtime.db.read_org(call.caller.org.id) as scope:
         query = scope.select(layouts).where(layouts.c.module_id == module.id)
         if layout_id is not None:
             query = query.where(layouts.c.id == layout_id)
-        rows = scope.rows(query)
+        return scope.rows(query.order_by(layouts.c.id))
+
+
+def _layouts(call: ApiCall, module: Module, layout_id: int | None) -> list[dict[str, Any]]:
+    meta = call.metadata()
     return [
         render.layout_json(
-            call.metadata(),
+            meta,
             module,
-            r.id,
-            r.name,
+            row.id,
+            row.name,
             call.caller.user.time_zone,
-            _admin(call),
+            _modifier(call),
             _profiles(call),
-            r.created_time,
-            r.modified_time,
+            row.created_time,
+            row.modified_time,
         )
-        for r in rows
+        for row in _layout_rows(call, module, layout_id)
     ]
 
 
@@ -207,9 +205,9 @@ def get_layout(call: ApiCall) -> Response:
     """One layout."""
     call.caller.require(settings_scope("layouts", "READ"))
     module = _module_param(call)
-    found = _layouts(call, module, _id_segment(call.path["layout_id"]))
+    found = _layouts(call, module, _id_segment(call, "layout_id"))
     if not found:
-        raise InvalidData("the layout id given seems to be invalid", resource_path_index=2)
+        raise InvalidData("the id given seems to be invalid", resource_path_index=ID_SEGMENT)
     return json_response({"layouts": found})
 
 
@@ -219,11 +217,20 @@ def list_related_lists(call: ApiCall) -> Response:
     module = _module_param(call)
     meta = call.metadata()
     return json_response(
-        {
-            "related_lists": [
-                render.related_list_json(meta, module, r.api_name) for r in module.related_lists
-            ]
-        }
+        {"related_lists": [render.related_list_json(meta, module, r) for r in module.related_lists]}
+    )
+
+
+def get_related_list(call: ApiCall) -> Response:
+    """One related list by id."""
+    call.caller.require(settings_scope("related_lists", "READ"))
+    module = _module_param(call)
+    rel_id = _id_segment(call, "related_list_id")
+    found = next((r for r in module.related_lists if r.id == rel_id), None)
+    if found is None:
+        raise InvalidData("the id given seems to be invalid", resource_path_index=ID_SEGMENT)
+    return json_response(
+        {"related_lists": [render.related_list_json(call.metadata(), module, found)]}
     )
 
 
@@ -240,4 +247,5 @@ routes = [
     Route(P + "/layouts", api_endpoint(list_layouts), methods=["GET"]),
     Route(P + "/layouts/{layout_id}", api_endpoint(get_layout), methods=["GET"]),
     Route(P + "/related_lists", api_endpoint(list_related_lists), methods=["GET"]),
+    Route(P + "/related_lists/{related_list_id}", api_endpoint(get_related_list), methods=["GET"]),
 ]

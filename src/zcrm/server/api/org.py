@@ -19,6 +19,7 @@ PAID_PLANS = frozenset({"standard", "professional", "enterprise", "ultimate"})
 
 
 def org_json(row: Any, admin: Any, user_count: int, tz: str) -> dict[str, Any]:
+    """The org in Zoho's shape; the licence follows the plan (``free`` is the unpaid one)."""
     return {
         "country": row.country,
         "photo_id": None,
@@ -54,6 +55,7 @@ def org_json(row: Any, admin: Any, user_count: int, tz: str) -> dict[str, Any]:
             "paid": row.plan in PAID_PLANS,
             "paid_type": row.plan,
             "portal_users_license_purchased": 0,
+            "trial_action": None,
         },
         "phone": None,
         "company_name": row.company_name,
@@ -65,6 +67,8 @@ def org_json(row: Any, admin: Any, user_count: int, tz: str) -> dict[str, Any]:
         "lite_users_enabled": False,
         "deletable_org_account": False,
         "hierarchy_preferences": {"type": "Role_Hierarchy"},
+        "max_per_page": 200,
+        "oauth_presence": True,
     }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from zcrm.server.services.caller import UserInfo
-from zcrm.server.services.metadata.model import Field, Module, OrgMetadata
+from zcrm.server.catalogue.spec import JSON_TYPES
+from zcrm.server.services.metadata.model import Field, Module, OrgMetadata, RelatedList
 from zcrm.server.timefmt import to_wire
 
+SE_MODULE = "se_module"  # what Zoho names the target of a multi-module lookup
 UI_TYPES = {
     "text": 1,
     "textarea": 3,
@@ -89,14 +90,9 @@ def module_detail_json(
     out = module_json(module, tz, admin, org_profiles)
     out.update(
         {
-            "display_field": {
-                "api_name": module.display_field,
-                "id": _field_id(module, module.display_field),
-            },
+            "display_field": module.display_field,  # a string in the v6 SDK's model
             "fields": [field_json(meta, module, f, tz, org_profiles) for f in module.fields],
-            "related_lists": [
-                related_list_json(meta, module, r.api_name) for r in module.related_lists
-            ],
+            "related_lists": [related_list_json(meta, module, r) for r in module.related_lists],
             "layouts": [{"id": str(lid), "name": name} for lid, name in layout_ids],
             "business_card_fields": [],
             "search_layout_fields": [module.display_field],
@@ -108,35 +104,9 @@ def module_detail_json(
     return out
 
 
-def _field_id(module: Module, api_name: str) -> str | None:
-    found = module.field(api_name)
-    return str(found.id) if found else None
-
-
 def field_json(
     meta: OrgMetadata, module: Module, f: Field, tz: str, org_profiles: dict[str, str]
 ) -> dict[str, Any]:
-    lookup: dict[str, Any] = {}
-    if f.is_lookup and not f.is_user_lookup and not f.is_multi_module and f.lookup_module:
-        target = meta.module(f.lookup_module)
-        lookup = {
-            "display_label": module.plural_label,
-            "revalidate_filter_during_edit": False,
-            "api_name": module.api_name,
-            "module": {"api_name": f.lookup_module, "id": str(target.id) if target else None},
-            "id": str(f.id),
-            "query_details": {},
-        }
-    multi_module: Any = None
-    if f.is_multi_module:
-        multi_module = {
-            "lookup_field": {"api_name": f.api_name, "id": str(f.id)},
-            "modules": [
-                {"api_name": name, "id": str(m.id)}
-                for name in f.multi_module
-                if (m := meta.module(name)) is not None
-            ],
-        }
     options = [o.to_json() for o in f.picklist]
     read_only = f.read_only or f.api_name in (
         "Created_Time",
@@ -164,7 +134,7 @@ def field_json(
         "read_only": read_only,
         "association_details": None,
         "businesscard_supported": True,
-        "multi_module_lookup": multi_module if multi_module else {},
+        "multi_module_lookup": _multi_module_lookup(meta, f),
         "id": str(f.id),
         "created_time": to_wire(f.created_time, tz),
         "filterable": f.searchable,
@@ -195,11 +165,14 @@ def field_json(
         "ui_type": UI_TYPES.get(f.data_type, 1),
         "modified_time": to_wire(f.modified_time, tz),
         "email_parser": {"fields_update_supported": False, "record_operations_supported": False},
-        "currency": {"rounding_option": "normal", "precision": f.decimal_place or 2}
+        "currency": {
+            "rounding_option": "normal",
+            "precision": 2 if f.decimal_place is None else f.decimal_place,
+        }
         if f.data_type == "currency"
         else {},
         "custom_field": f.custom,
-        "lookup": lookup,
+        "lookup": _lookup(meta, module, f),
         "rollup_summary": {},
         "length": f.length,
         "display_field": f.api_name == module.display_field,
@@ -225,14 +198,62 @@ def field_json(
 
 
 def _json_type(f: Field) -> str:
-    from zcrm.server.catalogue.spec import JSON_TYPES
-
     return JSON_TYPES.get(f.data_type, "string")
 
 
-def related_list_json(meta: OrgMetadata, module: Module, api_name: str) -> dict[str, Any]:
-    rel = module.related_list(api_name)
-    assert rel is not None
+def _lookup(meta: OrgMetadata, module: Module, f: Field) -> dict[str, Any]:
+    """A lookup's target module and the related list it adds there (Zoho's shape).
+
+    Multi-module lookups (``What_Id``, ``Parent_Id``) name the pseudo-module
+    ``se_module``, as Zoho does; the official SDK knows not to fetch its fields.
+    """
+    if f.is_multi_module:
+        return {
+            "display_label": f.label,
+            "revalidate_filter_during_edit": False,
+            "api_name": None,
+            "module": {"api_name": SE_MODULE, "id": None},
+            "id": None,
+            "query_details": {},
+        }
+    if not f.is_lookup or f.is_user_lookup or not f.lookup_module:
+        return {}
+    target = meta.module(f.lookup_module)
+    reverse = _reverse_related_list(target, module, f)
+    return {
+        "display_label": reverse.label if reverse else module.plural_label,
+        "revalidate_filter_during_edit": False,
+        "api_name": reverse.api_name if reverse else module.api_name,
+        "module": {"api_name": f.lookup_module, "id": str(target.id) if target else None},
+        "id": str(reverse.id) if reverse else None,
+        "query_details": {},
+    }
+
+
+def _reverse_related_list(target: Module | None, child: Module, f: Field) -> RelatedList | None:
+    if target is None:
+        return None
+    return next(
+        (r for r in target.related_lists if r.module == child.api_name and r.field == f.api_name),
+        None,
+    )
+
+
+def _multi_module_lookup(meta: OrgMetadata, f: Field) -> dict[str, Any]:
+    if not f.is_multi_module:
+        return {}
+    return {
+        "display_label": f.label,
+        "api_name": f.api_name,
+        "modules": [
+            {"api_name": m.api_name, "module_name": m.module_name, "id": str(m.id)}
+            for name in f.multi_module
+            if (m := meta.module(name)) is not None
+        ],
+    }
+
+
+def related_list_json(meta: OrgMetadata, module: Module, rel: RelatedList) -> dict[str, Any]:
     child = meta.module(rel.module)
     return {
         "sequence_number": str(rel.sequence),
@@ -247,10 +268,13 @@ def related_list_json(meta: OrgMetadata, module: Module, api_name: str) -> dict[
         "connectedmodule": None,
         "linkingmodule": None,
         "visible": True,
+        "status": "visible",
         "customize_sort": False,
         "customize_fields": False,
         "customize_display_label": False,
-        "field": {"api_name": rel.field},
+        "sort_by": None,
+        "sort_order": None,
+        "fields": None,
     }
 
 
@@ -271,6 +295,7 @@ def layout_json(
         entry["required"] = f.mandatory
         fields.append(entry)
     return {
+        "has_more_profiles": False,
         "created_time": to_wire(created, tz),
         "convert_mapping": {},
         "modified_time": to_wire(modified, tz),
@@ -295,14 +320,14 @@ def layout_json(
         "source": "crm",
         "status": "active",
         "show_business_card": False,
+        "display_type": -1,
         "generated_type": "default",
         "sections": [
             {
                 "display_label": f"{module.singular_label} Information",
                 "sequence_number": 1,
-                "issubformsection": False,
                 "isSubformSection": False,
-                "tab_traversal": 1,
+                "tab_traversal": "left_to_right",
                 "api_name": f"{module.singular_label} Information",
                 "column_count": 2,
                 "name": f"{module.singular_label} Information",
@@ -312,7 +337,3 @@ def layout_json(
             }
         ],
     }
-
-
-def admin_minified(user: UserInfo) -> dict[str, str]:
-    return user.minified()
