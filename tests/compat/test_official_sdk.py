@@ -243,3 +243,54 @@ def test_contact_linked_to_an_account(
         assert linked.get_key_value("name") == "Northwind"
 
     run_in_thread(scenario)
+
+
+@pytest.mark.parametrize(
+    ("module", "fields"),
+    [
+        ("Tasks", {"Subject": "Call back"}),
+        (
+            "Events",
+            {
+                "Event_Title": "Demo",
+                "Start_DateTime": "2025-01-10T10:00:00+00:00",
+                "End_DateTime": "2025-01-10T11:00:00+00:00",
+            },
+        ),
+        (
+            "Calls",
+            {
+                "Subject": "Intro",
+                "Call_Type": "Outbound",
+                "Call_Start_Time": "2025-01-10T10:00:00+00:00",
+                "Call_Duration": "10:00",
+            },
+        ),
+        ("Deals", {"Deal_Name": "Big", "Stage": "Qualification"}),
+        ("Cases", {"Subject": "Broken", "Status": "New", "Case_Origin": "Email"}),
+        ("Products", {"Product_Name": "Widget"}),
+        ("Campaigns", {"Campaign_Name": "Spring"}),
+        ("Vendors", {"Vendor_Name": "Acme"}),
+        ("Solutions", {"Solution_Title": "Reboot"}),
+        ("Price_Books", {"Price_Book_Name": "Retail"}),
+    ],
+)
+def test_every_module_takes_sdk_writes(
+    live_server: LiveServer, org: OrgHandle, sdk_dir: Path, module: str, fields: dict[str, Any]
+) -> None:
+    from datetime import datetime
+
+    def scenario() -> Any:
+        start_sdk(live_server, org, sdk_dir)
+        record = Record()
+        for key, value in fields.items():
+            if key.endswith(("_Time", "_DateTime")):
+                value = datetime.fromisoformat(value)
+            elif key in ("Stage", "Status", "Case_Origin", "Call_Type"):
+                value = Choice(value)
+            record.add_key_value(key, value)
+        (record_id,) = created_ids(RecordOperations(module).create_records(body(record)))
+        return RecordOperations(module).get_record(record_id).get_object().get_data()[0]
+
+    got = run_in_thread(scenario)
+    assert got.get_id() is not None

@@ -67,9 +67,9 @@ TASKS = ModuleSpec(
         _who_id(),
         boolean("Send_Notification_Email", "Send Notification Email", default=False),
         # {"RRULE": "FREQ=DAILY;INTERVAL=1;DTSTART=...;UNTIL=..."}
-        _json("Recurring_Activity", "Repeat", "jsonobject"),
+        _json("Recurring_Activity", "Repeat", "RRULE"),
         # {"ALARM": "ACTION=EMAIL;TRIGGER=-P1D;TRIGGER_TIME=22:52"}
-        _json("Remind_At", "Reminder", "jsonobject"),
+        _json("Remind_At", "Reminder", "ALARM"),
         datetime_("Closed_Time", "Closed Time", read_only=True),
         description(),
         record_status(),
@@ -152,8 +152,8 @@ EVENTS = ModuleSpec(
         _json("Participants", "Participants", "jsonarray"),
         # [{"unit": 15, "period": "minutes"}]
         _json("Remind_At", "Remind At", "multireminder"),
-        _json("Remind_Participants", "Remind Participants", "jsonarray"),
-        _json("Recurring_Activity", "Repeat", "jsonobject"),
+        _json("Remind_Participants", "Remind Participants", "multireminder"),
+        _json("Recurring_Activity", "Repeat", "RRULE"),
         datetime_("Check_In_Time", "Check-In Time", read_only=True),
         userlookup("Check_In_By", "Check-In By", read_only=True),
         text("Check_In_Comment", "Check-In Comment", 255, read_only=True),

@@ -46,6 +46,8 @@ JSON_TYPES: dict[str, str] = {
     "formula": "string",
     "territories": "jsonarray",
     "multireminder": "jsonarray",
+    "RRULE": "jsonobject",  # Recurring_Activity: {"RRULE": "FREQ=DAILY;…"}
+    "ALARM": "jsonobject",  # Tasks' Remind_At: {"ALARM": "ACTION=EMAIL;TRIGGER=-P1D"}
     "event_reminder": "string",
     "jsonobject": "jsonobject",
     "jsonarray": "jsonarray",

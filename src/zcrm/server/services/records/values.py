@@ -231,8 +231,10 @@ def _lookup(field: Field, raw: Any) -> int | None:
 
 def _structured(field: Field, raw: Any) -> Any:
     expected = field.data_type
-    if expected in ("jsonobject", "multireminder") and not isinstance(raw, (dict, list)):
+    if expected in ("jsonobject", "RRULE", "ALARM") and not isinstance(raw, dict):
         raise invalid(field, "jsonobject")
+    if expected == "multireminder" and not isinstance(raw, (dict, list)):
+        raise invalid(field, "jsonarray")
     if expected == "jsonarray" and not isinstance(raw, list):
         raise invalid(field, "jsonarray")
     return raw
@@ -263,4 +265,6 @@ _HANDLERS = {
     "jsonobject": _structured,
     "jsonarray": _structured,
     "multireminder": _structured,
+    "RRULE": _structured,
+    "ALARM": _structured,
 }
