@@ -39,6 +39,7 @@ def runtime(database_url: str) -> Iterator[Runtime]:
             public_url="http://testserver",
             run_workers=False,
             shared_clock=False,
+            caller_cache_seconds=0,  # tests change tokens and users behind the API's back,
         )
     )
     yield rt

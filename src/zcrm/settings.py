@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Required on /_emulator/ calls (header X-Zcrm-Admin-Key) when the server listens on
     # a non-loopback address.
     admin_key: str | None = None
+    # How long a process trusts a resolved access token before asking the database again
+    # (0 turns the cache off). Changes made in this process clear it at once.
+    caller_cache_seconds: float = 1.0
     # Run the background services (event dispatcher, delivery worker) inside the server.
     run_workers: bool = True
 

@@ -75,6 +75,8 @@ def zone(name: str) -> tzinfo:
 def to_wire(stored: str | None, tz_name: str) -> str | None:
     if stored is None:
         return None
+    if tz_name in ("UTC", "Etc/UTC", "GMT") and stored.endswith("+00:00"):
+        return stored  # stored form is already the UTC wire form
     moment = datetime.fromisoformat(stored)
     return moment.astimezone(zone(tz_name)).isoformat(timespec="seconds")
 

@@ -10,6 +10,7 @@ from zcrm.server.catalogue.standard import STANDARD_MODULES
 from zcrm.server.errors import InvalidData
 from zcrm.server.runtime import Runtime
 from zcrm.server.services.metadata.seed import ids_needed, seed_modules
+from zcrm.server.services.oauth import forget_callers
 from zcrm.server.services.orgs import default_org, org_by_id
 from zcrm.server.services.system_caller import admin_caller
 from zcrm.server.storage.schema import fields, layouts, metadata, modules, orgs
@@ -51,6 +52,7 @@ def data_tables(keep_metadata: bool) -> list[Table]:
 
 def reset_org(runtime: Runtime, org_id: int, *, keep_metadata: bool = True) -> dict[str, int]:
     """Wipe an org's records (and, unless kept, its custom metadata); users stay."""
+    forget_callers()
     pool: list[int] = []
     prefix = None
     if not keep_metadata:

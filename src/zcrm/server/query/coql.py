@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree
+from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from zcrm.server.errors import InvalidQuery, SyntaxError_
@@ -72,6 +72,7 @@ def _parser() -> Lark:
         (Path(__file__).parent / "coql.lark").read_text(),
         parser="lalr",
         lexer="basic",
+        transformer=_Build(),  # built while parsing: no intermediate tree
         propagate_positions=True,
         maybe_placeholders=False,
     )
@@ -289,8 +290,7 @@ def parse_coql(source: str) -> CoqlQuery:
     if not re.search(r"\bwhere\b", _without_strings(text), re.IGNORECASE):
         raise SyntaxError_("where clause is missing", clause="where")
     try:
-        tree: Tree[Token] = _parser().parse(text)
-        query: CoqlQuery = _Build().transform(tree)
+        query: CoqlQuery = _parser().parse(text)  # type: ignore[assignment]
     except UnexpectedInput as error:
         position = getattr(error, "pos_in_stream", None) or 0
         token = getattr(error, "token", None)

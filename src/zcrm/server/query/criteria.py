@@ -43,6 +43,7 @@ def _parser() -> Lark:
     return Lark(
         (Path(__file__).parent / "criteria.lark").read_text(),
         parser="lalr",
+        transformer=_ToAst(),  # built while parsing: no intermediate tree
         propagate_positions=True,
     )
 
@@ -113,8 +114,7 @@ def parse_criteria(text: str) -> ast.Node:
     if not source:
         raise InvalidQuery(reason="the criteria is empty", param_name="criteria")
     try:
-        tree = _parser().parse(source)
-        node: ast.Node = _ToAst().transform(tree)
+        node: ast.Node = _parser().parse(source)  # type: ignore[assignment]
     except UnexpectedInput as error:
         near = source[max(0, error.column - 1) : error.column + 15] if error.column else ""
         raise InvalidQuery(

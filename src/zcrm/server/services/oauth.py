@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import string
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -385,6 +387,7 @@ def find_login(conn: Connection, email: str, soid: str | None = None) -> Any:
 def revoke(runtime: Runtime, token: str | None) -> None:
     if not token:
         raise OAuthError("invalid_token")
+    forget_callers()
     hashed = digest(token)
     with runtime.db.write() as conn:
         row = conn.execute(select(oauth_tokens).where(oauth_tokens.c.token_hash == hashed)).first()
@@ -479,6 +482,7 @@ def _trim(conn: Connection, condition: Any, keep: int) -> None:
     ).all()
     stale = [r.token_hash for r in live]
     if stale:
+        forget_callers()
         conn.execute(
             oauth_tokens.update().where(oauth_tokens.c.token_hash.in_(stale)).values(revoked=True)
         )
@@ -523,16 +527,71 @@ _CALLER_QUERY = (
 )
 
 
+class CallerCache:
+    """Recently resolved access tokens, so a busy client costs one query per second, not
+    one per call.
+
+    Entries live ``ttl`` seconds (monotonic); expiry is still checked on the injected
+    clock at every hit. Anything in this process that revokes a token or changes a user,
+    an org's plan or its metadata clears the cache at once (:func:`forget_callers`);
+    another process sees such a change within ``ttl`` seconds.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, float | None, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, ttl: float, now: float) -> Caller | None:
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry[0] > ttl:
+            return None
+        if entry[1] is not None and entry[1] <= now:
+            return None
+        return entry[2]
+
+    def put(self, key: str, expires_at: float | None, caller: Caller) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[key] = (time.monotonic(), expires_at, caller)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CALLERS = CallerCache()
+
+
+def forget_callers() -> None:
+    """Drop every cached caller (after revoking tokens or changing users, plans, metadata)."""
+    CALLERS.clear()
+
+
 def caller_for_token(runtime: Runtime, token: str) -> Caller:
+    key = digest(token)
+    ttl = runtime.settings.caller_cache_seconds
+    now = runtime.clock.timestamp()
+    if ttl > 0:
+        cached = CALLERS.get(key, ttl, now)
+        if cached is not None:
+            return cached
     with runtime.db.read() as conn:
-        row = conn.execute(_CALLER_QUERY.where(oauth_tokens.c.token_hash == digest(token))).first()
+        row = conn.execute(_CALLER_QUERY.where(oauth_tokens.c.token_hash == key)).first()
     if (
         row is None
         or row.revoked
         or row.status != "active"
-        or (row.expires_at is not None and row.expires_at <= runtime.clock.timestamp())
+        or (row.expires_at is not None and row.expires_at <= now)
     ):
         raise InvalidToken()
+    caller = _caller_from_row(row)
+    if ttl > 0:
+        CALLERS.put(key, row.expires_at, caller)
+    return caller
+
+
+def _caller_from_row(row: Any) -> Caller:
     return Caller(
         org=OrgInfo(
             id=row.org_id,

@@ -180,8 +180,15 @@ def primary_admin(runtime: Runtime, org_id: int) -> Any | None:
         ).first()
 
 
+def _forget() -> None:
+    from zcrm.server.services.oauth import forget_callers  # oauth imports this module
+
+    forget_callers()
+
+
 def set_plan(runtime: Runtime, org_id: int, plan: str) -> str:
     """Move an org to another edition; its limits follow at once in this process."""
+    _forget()
     name = resolve_plan(plan).name
     with runtime.db.write() as conn:
         conn.execute(orgs.update().where(orgs.c.id == org_id).values(plan=name))
@@ -191,6 +198,7 @@ def set_plan(runtime: Runtime, org_id: int, plan: str) -> str:
 
 def set_limits(runtime: Runtime, org_id: int, **overrides: Any) -> dict[str, Any]:
     """Override individual plan figures for one org (None removes an override)."""
+    _forget()
     known = set(resolve_plan(None).__dataclass_fields__) - {"name"}
     unknown = set(overrides) - known
     if unknown:

@@ -24,6 +24,7 @@ from zcrm.server.errors import (
 )
 from zcrm.server.runtime import Runtime
 from zcrm.server.services.caller import Caller
+from zcrm.server.services.oauth import forget_callers
 from zcrm.server.services.orgs import user_row
 from zcrm.server.services.passwords import hash_password
 from zcrm.server.services.profiles import profile_by_id, profile_ids, role_by_id, role_ids
@@ -379,6 +380,7 @@ def update_user(
     runtime: Runtime, caller: Caller, user_id: int, raw: Any, bulk_index: int | None = None
 ) -> JsonObject:
     """Change a user: its result object. A missing or deleted user raises (see ``_existing``)."""
+    forget_callers()
     index = bulk_index or 0
     now = to_storage(runtime.clock.now())
     try:
@@ -411,6 +413,7 @@ def update_user(
 
 def delete_user(runtime: Runtime, caller: Caller, user_id: int) -> JsonObject:
     """Mark a user deleted: its result object. An unknown id raises."""
+    forget_callers()
     with runtime.db.write_org(caller.org.id) as scope:
         row = scope.execute(scope.select(users).where(users.c.id == user_id)).first()
         if row is None:

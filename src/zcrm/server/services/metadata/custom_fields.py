@@ -34,6 +34,7 @@ from zcrm.server.runtime import Runtime
 from zcrm.server.services.caller import Caller
 from zcrm.server.services.metadata.model import API_NAME, Field, Module, OrgMetadata
 from zcrm.server.services.metadata.seed import field_row
+from zcrm.server.services.oauth import forget_callers
 from zcrm.server.services.plans import resolve_plan
 from zcrm.server.storage.indexes import ensure_field_index
 from zcrm.server.storage.schema import fields, modules, orgs
@@ -454,6 +455,7 @@ def _drop_related_lists(scope: OrgScope, child: Module, field_name: str, now: st
 
 def touch_metadata(scope: OrgScope, module_id: int, now: str) -> None:
     """Mark the module changed and bump the org's metadata version (every process reloads)."""
+    forget_callers()
     scope.execute(scope.update(modules).where(modules.c.id == module_id).values(modified_time=now))
     scope.execute(
         orgs.update()

@@ -32,7 +32,8 @@ class MetadataRegistry:
 
     def get(self, org_id: int, version: int | None = None) -> OrgMetadata:
         cached = self._cache.get(org_id)
-        if cached is not None and (version is None or cached.version == version):
+        # A caller may carry a version a moment old (see oauth.CallerCache): newer is fine.
+        if cached is not None and (version is None or cached.version >= version):
             return cached
         with self._db.read_org(org_id) as scope:
             loaded = load_metadata(scope)
