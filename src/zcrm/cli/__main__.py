@@ -1,0 +1,5 @@
+"""``python -m zcrm.cli …``: the same as the ``zcrm`` command."""
+
+from zcrm.cli import main
+
+main()

@@ -1,0 +1,33 @@
+"""The ``zcrm`` Typer application: every command and command group, assembled."""
+
+from __future__ import annotations
+
+import typer
+
+from zcrm import __version__
+from zcrm.cli.clients import clients_app
+from zcrm.cli.grant import grant
+from zcrm.cli.serve import serve
+
+app = typer.Typer(
+    name="zcrm",
+    help="zcrm: a self-hostable server that speaks the Zoho CRM REST API v6.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals can hold secrets and tokens
+)
+
+app.command()(serve)
+app.add_typer(clients_app, name="clients")
+app.command()(grant)
+# Later groups plug in here the same way: orgs, emulator, usage, deliveries, worker.
+
+
+@app.command()
+def version() -> None:
+    """Print the zcrm version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
