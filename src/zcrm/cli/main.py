@@ -6,8 +6,11 @@ import typer
 
 from zcrm import __version__
 from zcrm.cli.clients import clients_app
+from zcrm.cli.emulator import emulator_app
 from zcrm.cli.grant import grant
+from zcrm.cli.orgs import orgs_app
 from zcrm.cli.serve import serve
+from zcrm.cli.usage import usage
 
 app = typer.Typer(
     name="zcrm",
@@ -20,7 +23,9 @@ app = typer.Typer(
 app.command()(serve)
 app.add_typer(clients_app, name="clients")
 app.command()(grant)
-# Later groups plug in here the same way: orgs, emulator, usage, deliveries, worker.
+app.add_typer(orgs_app, name="orgs")
+app.command()(usage)
+app.add_typer(emulator_app, name="emulator")
 
 
 @app.command()

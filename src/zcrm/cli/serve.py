@@ -29,7 +29,7 @@ from zcrm.server.app import create_app
 from zcrm.server.errors import ZohoError
 from zcrm.server.runtime import Runtime
 from zcrm.server.services import demo
-from zcrm.server.services.orgs import CreatedOrg, create_org, default_org
+from zcrm.server.services.orgs import CreatedOrg, create_org, default_org, set_plan
 from zcrm.server.services.plans import plan_names, resolve_plan
 from zcrm.server.services.system_caller import admin_caller
 from zcrm.settings import Settings
@@ -44,6 +44,17 @@ class LogLevel(StrEnum):
     warning = "warning"
     info = "info"
     debug = "debug"
+
+
+class Mode(StrEnum):
+    emulator = "emulator"
+    production = "production"
+
+
+class LimiterKind(StrEnum):
+    memory = "memory"
+    sql = "sql"
+    redis = "redis"
 
 
 def serve(
@@ -93,8 +104,8 @@ def serve(
     plan: Annotated[
         str | None,
         typer.Option(
-            help=f"First start only: the default org's edition ({', '.join(plan_names())}; "
-            "default enterprise; env ZCRM_PLAN).",
+            help="The default org's edition, set on every start it is given "
+            f"({', '.join(plan_names())}; default enterprise; env ZCRM_PLAN).",
             show_default=False,
         ),
     ] = None,
@@ -112,6 +123,38 @@ def serve(
             help="Server log level (default info; env ZCRM_LOG_LEVEL).", show_default=False
         ),
     ] = None,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(
+            help="emulator (default: /_emulator/ controls on) or production (no such "
+            "prefix at all); env ZCRM_MODE.",
+            show_default=False,
+        ),
+    ] = None,
+    admin_key: Annotated[
+        str | None,
+        typer.Option(
+            help="Key for the /_emulator/ controls (header X-Zcrm-Admin-Key); required when "
+            "--host is not a loopback address (env ZCRM_ADMIN_KEY).",
+            show_default=False,
+        ),
+    ] = None,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            help="Keep API-limit counters in this Redis (several server processes; env "
+            "ZCRM_REDIS_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    limiter: Annotated[
+        LimiterKind | None,
+        typer.Option(
+            help="Where API-limit counters live: memory (one process, default), sql (several "
+            "processes on one database) or redis (env ZCRM_LIMITER).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the zcrm server: the Zoho CRM v6 API and its OAuth accounts server."""
     settings = build_settings(
@@ -124,7 +167,20 @@ def serve(
         plan=plan,
         seed=seed,
         log_level=log_level.value if log_level else None,
+        mode=mode.value if mode else None,
+        admin_key=admin_key,
+        redis_url=redis,
+        limiter=limiter.value if limiter else None,
     )
+    loopback = settings.host in ("127.0.0.1", "localhost", "::1")
+    if settings.mode == "emulator" and not loopback and not settings.admin_key:
+        fail(
+            "the emulator controls need --admin-key when --host is not a loopback address "
+            "(or use --mode production)",
+            EXIT_USAGE,
+        )
+    if settings.limiter_backend() == "redis" and not settings.redis_url:
+        fail("--limiter redis needs --redis URL", EXIT_USAGE)
     try:
         resolve_plan(settings.plan)
     except ZohoError:
@@ -145,12 +201,14 @@ def ensure_default_org(runtime: Runtime, settings: Settings) -> int:
     """The default org's id; on the first start, create it and print its admin's sign-in."""
     existing = default_org(runtime)
     if existing is not None:
+        if settings.plan:
+            name = set_plan(runtime, int(existing.id), settings.plan)
+            console.print(f"the default org is on the [bold]{name}[/] plan")
         given = [
             flag
             for flag, value in (
                 ("--admin-email", settings.admin_email),
                 ("--admin-password", settings.admin_password),
-                ("--plan", settings.plan),
             )
             if value
         ]

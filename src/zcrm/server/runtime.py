@@ -21,6 +21,11 @@ from zcrm.server.storage.database import Database, get_or_create_setting
 from zcrm.settings import Settings
 
 
+def redis_namespace(secret: bytes) -> str:
+    """Redis key prefix of one zcrm database (its server secret, hashed)."""
+    return "zcrm:" + hashlib.sha256(secret.hex().encode()).hexdigest()[:12]
+
+
 class BackgroundService(Protocol):
     """Something that runs beside the HTTP server (e.g. the delivery worker)."""
 
@@ -67,12 +72,12 @@ class Runtime:
                 db=database,
                 redis_url=settings.redis_url,
                 # one namespace per database: its server secret, hashed
-                namespace="zcrm:" + hashlib.sha256(secret.encode()).hexdigest()[:12],
+                namespace=redis_namespace(bytes.fromhex(secret)),
             ),
             PolicyCache(database),
             the_clock,
         )
-        return cls(
+        runtime = cls(
             settings=settings,
             db=database,
             clock=the_clock,
@@ -83,6 +88,12 @@ class Runtime:
             limiter=limiter,
             faults=FaultBook(database, rng),
         )
+        from zcrm.server.limits.flusher import UsageFlusher
+        from zcrm.server.limits.memory import MemoryBackend
+
+        if isinstance(limiter.backend, MemoryBackend):
+            runtime.background.append(UsageFlusher(limiter.backend, database))
+        return runtime
 
     def close(self) -> None:
         self.db.dispose()

@@ -107,3 +107,9 @@ class EmulatorControls:
 
     def close(self) -> None:
         self.http.close()
+
+    def __enter__(self) -> EmulatorControls:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -44,6 +44,8 @@ class MemoryBackend:
         self._usage: dict[tuple[int, int, str, str], list[int]] = {}
         self._lock = threading.Lock()
         self._pruned_at = 0
+        # Counts not yet written to the database (see UsageFlusher): key -> [calls, credits]
+        self._pending: dict[tuple[int, int, str, str], list[int]] = {}
 
     def _prune_usage(self, minute: int) -> None:
         if minute - self._pruned_at < 60:
@@ -93,6 +95,9 @@ class MemoryBackend:
             counter = self._usage.setdefault((key.org_id, minute, key.client_id, key.api), [0, 0])
             counter[0] += 1
             counter[1] += cost
+            pending = self._pending.setdefault((key.org_id, minute, key.client_id, key.api), [0, 0])
+            pending[0] += 1
+            pending[1] += cost
             reset = reset_seconds([(org.buckets[0][0], org.buckets[0][1])], now)
             return Decision(True, policy.daily, policy.daily - org.spent, reset, ticket=ticket)
 
@@ -110,8 +115,16 @@ class MemoryBackend:
                 if org == org_id and minute >= since_minute
             ]
 
+    def take_pending(self) -> dict[tuple[int, int, str, str], list[int]]:
+        """The counts since the last call (for writing them to the database)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return pending
+
     def forget(self, org_id: int) -> None:
         with self._lock:
             self._orgs.pop(org_id, None)
             for key in [k for k in self._usage if k[0] == org_id]:
                 del self._usage[key]
+            for key in [k for k in self._pending if k[0] == org_id]:
+                del self._pending[key]

@@ -152,3 +152,29 @@ class SqlBackend:
         with self._db.write() as conn:
             conn.execute(usage_counters.delete().where(usage_counters.c.org_id == org_id))
             conn.execute(limiter_inflight.delete().where(limiter_inflight.c.org_id == org_id))
+
+
+def add_usage(
+    conn: Any,
+    dialect: str,
+    org_id: int,
+    minute: int,
+    client_id: str,
+    api: str,
+    calls: int,
+    credits: int,
+) -> None:
+    """Add to one usage counter row (created when missing)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(usage_counters).values(
+        org_id=org_id, minute=minute, client_id=client_id, api=api, calls=calls, credits=credits
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["org_id", "minute", "client_id", "api"],
+            set_={
+                "calls": usage_counters.c.calls + calls,
+                "credits": usage_counters.c.credits + credits,
+            },
+        )
+    )
