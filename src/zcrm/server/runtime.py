@@ -7,6 +7,7 @@ cache. The HTTP app, the CLI and the tests all build one with :meth:`Runtime.ope
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,6 +33,23 @@ class BackgroundService(Protocol):
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
+
+
+class _Lazy:
+    """A background service built when it starts (the event worker opens an HTTP client)."""
+
+    def __init__(self, build: Callable[[], BackgroundService]) -> None:
+        self._build = build
+        self._service: BackgroundService | None = None
+
+    def start(self) -> None:
+        self._service = self._build()
+        self._service.start()
+
+    def stop(self) -> None:
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
 
 
 @dataclass
@@ -93,6 +111,9 @@ class Runtime:
 
         if isinstance(limiter.backend, MemoryBackend):
             runtime.background.append(UsageFlusher(limiter.backend, database))
+        from zcrm.server.events.worker import EventWorker
+
+        runtime.background.append(_Lazy(lambda: EventWorker(runtime)))
         return runtime
 
     def close(self) -> None:

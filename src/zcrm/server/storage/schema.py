@@ -275,6 +275,7 @@ events = Table(
     Column("changed_values", Document, nullable=False, default=dict),
     Column("user_id", BigInteger, nullable=True),
     Column("workflow", Boolean, nullable=False, default=True),  # the write let workflows run
+    Column("write_id", String(32), nullable=True),  # events of one API write share it
     Column("occurred_at", Timestamp, nullable=False),
     Column("dispatched", Boolean, nullable=False, default=False),
 )
@@ -339,3 +340,93 @@ emulator_fault_log = Table(
     Column("injected", String(64), nullable=False),  # status code, "latency" or "drop"
     Column("occurred_at", Timestamp, nullable=False),
 )
+
+# --- events: notification channels, webhooks, deliveries ---------------------------------------
+
+# One row per channel and module it watches (Zoho answers per channel/module pair).
+notification_channels = Table(
+    "notification_channels",
+    metadata,
+    Column("org_id", BigInteger, nullable=False),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("module", String(100), nullable=False),
+    Column("events", Document, nullable=False),  # ["create", "edit", "delete"]
+    Column("notify_url", String(2000), nullable=False),
+    Column("token", String(50), nullable=True),
+    Column("channel_expiry", Timestamp, nullable=False),
+    Column("return_affected_field_values", Boolean, nullable=False, default=False),
+    Column("notify_on_related_action", Boolean, nullable=False, default=True),
+    Column("notification_condition", Document, nullable=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("client_id", String(64), nullable=True),
+    Column("created_time", Timestamp, nullable=False),
+    Column("modified_time", Timestamp, nullable=False),
+    PrimaryKeyConstraint("org_id", "channel_id", "module"),
+)
+Index("ix_channels_module", notification_channels.c.org_id, notification_channels.c.module)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("org_id", BigInteger, nullable=False),
+    Column("id", BigInteger, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("module", String(100), nullable=False),
+    Column("events", Document, nullable=False),  # ["create", "edit", "delete"]
+    Column("url", String(2000), nullable=False),
+    Column("http_method", String(8), nullable=False),
+    Column("token", String(100), nullable=True),
+    Column("custom_parameters", Document, nullable=False, default=list),
+    Column("criteria", Text, nullable=True),  # search-criteria syntax, the shared filter core
+    Column("fields_updated", Document, nullable=False, default=list),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_time", Timestamp, nullable=False),
+    Column("modified_time", Timestamp, nullable=False),
+    PrimaryKeyConstraint("org_id", "id"),
+)
+Index("ix_webhooks_module", webhooks.c.org_id, webhooks.c.module)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("org_id", BigInteger, nullable=False),
+    Column("target_kind", String(8), nullable=False),  # channel | webhook
+    Column("target_id", String(100), nullable=False),  # "<channel_id>:<module>" | webhook id
+    Column("target_key", String(140), nullable=False),  # kind:id — deliveries keep its order
+    Column("event_ids", Document, nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("body", Text, nullable=True),
+    Column("signing_key", String(100), nullable=True),
+    Column("status", String(12), nullable=False),  # pending | delivering | delivered | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),  # epoch seconds, injected clock
+    Column("lease_until", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("delivered_at", Float, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", String(500), nullable=True),
+)
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+Index("ix_deliveries_target", deliveries.c.org_id, deliveries.c.target_key, deliveries.c.id)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("org_id", BigInteger, nullable=False),
+    Column("delivery_id", BigInteger, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("latency_ms", Integer, nullable=False),
+    Column("response_excerpt", String(500), nullable=True),
+    Column("error", String(500), nullable=True),
+    Column("worker", String(64), nullable=True),
+)
+Index("ix_attempts_delivery", delivery_attempts.c.org_id, delivery_attempts.c.delivery_id)

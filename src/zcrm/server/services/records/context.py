@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -25,6 +26,11 @@ class RecordContext:
     @cached_property
     def now(self) -> str:
         return to_storage(self.moment)
+
+    @cached_property
+    def write_id(self) -> str:
+        """One id per write call: its events reach a channel as one notification."""
+        return uuid.uuid4().hex
 
     @cached_property
     def now_wire(self) -> str:

@@ -25,6 +25,7 @@ def record_event(
         "changed_values": changed_values or {},
         "user_id": ctx.caller.user.id,
         "workflow": workflow,
+        "write_id": ctx.write_id,
         "occurred_at": ctx.now,
         "dispatched": False,
     }
