@@ -31,10 +31,20 @@ from zcrm.testing import make_org  # noqa: E402
 
 
 async def call(app: Any, path: str, auth: bytes) -> int:
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": [(b"authorization", auth), (b"host", b"b")],
-             "scheme": "http", "server": ("b", 80), "client": ("c", 1), "root_path": "",
-             "http_version": "1.1", "asgi": {"version": "3.0"}}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"authorization", auth), (b"host", b"b")],
+        "scheme": "http",
+        "server": ("b", 80),
+        "client": ("c", 1),
+        "root_path": "",
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+    }
     status = 0
 
     async def receive() -> dict[str, Any]:
@@ -84,8 +94,9 @@ def main() -> None:
     print(f"database: {runtime.db.dialect}; {args.requests} requests x {args.rounds} rounds each")
     print(f"{'backend':<10}{'limiter off (req/s)':>22}{'limiter on (req/s)':>22}{'on/off':>9}")
     for kind in backends:
-        runtime.limiter.backend = make_backend(kind, db=runtime.db, redis_url=args.redis,
-                                               namespace=f"bench:{time.time()}")
+        runtime.limiter.backend = make_backend(
+            kind, db=runtime.db, redis_url=args.redis, namespace=f"bench:{time.time()}"
+        )
         off, on = [], []
         asyncio.run(rate(app, path, auth, 200))  # warm up
         for _ in range(args.rounds):

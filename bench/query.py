@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -40,10 +39,28 @@ from zcrm.server.storage.engine import normalise_url  # noqa: E402
 from zcrm.settings import Settings  # noqa: E402
 from zcrm.testing import make_org  # noqa: E402
 
-SOURCES = ["Advertisement", "Cold Call", "Employee Referral", "External Referral",
-           "Online Store", "Partner", "Public Relations", "Trade Show", "Web Download", "Chat"]
-STATUSES = ["Attempted to Contact", "Contact in Future", "Contacted", "Junk Lead", "Lost Lead",
-            "Not Contacted", "Pre-Qualified", "Not Qualified"]
+SOURCES = [
+    "Advertisement",
+    "Cold Call",
+    "Employee Referral",
+    "External Referral",
+    "Online Store",
+    "Partner",
+    "Public Relations",
+    "Trade Show",
+    "Web Download",
+    "Chat",
+]
+STATUSES = [
+    "Attempted to Contact",
+    "Contact in Future",
+    "Contacted",
+    "Junk Lead",
+    "Lost Lead",
+    "Not Contacted",
+    "Pre-Qualified",
+    "Not Qualified",
+]
 LAST = ["Ortega", "Nguyen", "Smith", "Okafor", "Schmidt", "Rossi", "Kowalski", "Silva"]
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -58,8 +75,10 @@ def seed(runtime: Runtime, org: Any, module_id: int, rows: int) -> None:
     raw = runtime.db.engine.raw_connection()
     dialect = runtime.db.dialect
     placeholder = "?" if dialect == "sqlite" else "%s"
-    sql = ("INSERT INTO records (org_id, id, module_id, owner_id, created_by, modified_by, "
-           "created_time, modified_time, data) VALUES (" + ", ".join([placeholder] * 9) + ")")
+    sql = (
+        "INSERT INTO records (org_id, id, module_id, owner_id, created_by, modified_by, "
+        "created_time, modified_time, data) VALUES (" + ", ".join([placeholder] * 9) + ")"
+    )
     if dialect == "sqlite":
         raw.driver_connection.isolation_level = ""
     cursor = raw.cursor()
@@ -71,14 +90,30 @@ def seed(runtime: Runtime, org: Any, module_id: int, rows: int) -> None:
         for n, record_id in enumerate(ids):
             i = offset + n
             created = START + timedelta(seconds=int(i * (730 * 86400 / rows)))
-            doc = {"Last_Name": f"{rng.choice(LAST)}{i}", "First_Name": "Ann",
-                   "Full_Name": f"Ann {i}", "Company": f"Company {i % 5000}",
-                   "Email": f"lead{i}@example.com", "Lead_Source": SOURCES[i % len(SOURCES)],
-                   "Lead_Status": rng.choice(STATUSES),
-                   "Annual_Revenue": float(rng.randint(0, 10**6)),
-                   "Record_Status__s": "Available"}
-            values.append((org.org_id, record_id, module_id, org.admin_id, org.admin_id,
-                           org.admin_id, stamp(created), stamp(created), json.dumps(doc)))
+            doc = {
+                "Last_Name": f"{rng.choice(LAST)}{i}",
+                "First_Name": "Ann",
+                "Full_Name": f"Ann {i}",
+                "Company": f"Company {i % 5000}",
+                "Email": f"lead{i}@example.com",
+                "Lead_Source": SOURCES[i % len(SOURCES)],
+                "Lead_Status": rng.choice(STATUSES),
+                "Annual_Revenue": float(rng.randint(0, 10**6)),
+                "Record_Status__s": "Available",
+            }
+            values.append(
+                (
+                    org.org_id,
+                    record_id,
+                    module_id,
+                    org.admin_id,
+                    org.admin_id,
+                    org.admin_id,
+                    stamp(created),
+                    stamp(created),
+                    json.dumps(doc),
+                )
+            )
         cursor.executemany(sql, values)
         raw.commit()
         done = offset + count
@@ -90,13 +125,23 @@ def seed(runtime: Runtime, org: Any, module_id: int, rows: int) -> None:
     raw.close()
 
 
-async def asgi(app: Any, method: str, path: str, query: str, body: bytes, auth: bytes
-               ) -> tuple[int, bytes]:
-    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-             "query_string": query.encode(), "headers": [(b"authorization", auth),
-                                                         (b"host", b"bench")],
-             "scheme": "http", "server": ("bench", 80), "client": ("c", 1), "root_path": "",
-             "http_version": "1.1", "asgi": {"version": "3.0"}}
+async def asgi(
+    app: Any, method: str, path: str, query: str, body: bytes, auth: bytes
+) -> tuple[int, bytes]:
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": [(b"authorization", auth), (b"host", b"bench")],
+        "scheme": "http",
+        "server": ("bench", 80),
+        "client": ("c", 1),
+        "root_path": "",
+        "http_version": "1.1",
+        "asgi": {"version": "3.0"},
+    }
     out: dict[str, Any] = {"body": b""}
 
     async def receive() -> dict[str, Any]:
@@ -136,8 +181,9 @@ def main() -> None:
     db_url = normalise_url(args.db or f"sqlite:///{tempfile.mkdtemp(prefix='zcrm-q-')}/q.sqlite3")
     runtime = Runtime.open(Settings(database_url=db_url, shared_clock=False, run_workers=False))
     org = make_org(runtime)
-    set_limits(runtime, org.org_id, api_calls_per_day=10**9, burst_per_minute=10**9,
-               coql_max_limit=2000)
+    set_limits(
+        runtime, org.org_id, api_calls_per_day=10**9, burst_per_minute=10**9, coql_max_limit=2000
+    )
     leads = runtime.metadata.get(org.org_id).module("Leads")
     assert leads is not None
     seed(runtime, org, leads.id, args.rows)
@@ -153,44 +199,104 @@ def main() -> None:
         return f"data ->> '{key}'" if pg else f"json_extract(data, '$.\"{key}\"')"
 
     cases = [
-        ("equality COQL on Email (indexed)",
-         ("POST", "/crm/v6/coql", "", orjson.dumps({"select_query":
-          f"select Last_Name, Email from Leads where Email = 'lead{probe}@example.com'"})),
-         (f"SELECT id, {doc('Last_Name')}, {doc('Email')} FROM records WHERE org_id = {p} AND "
-          f"module_id = {p} AND lower({doc('Email')}) = {p}",
-          (org.org_id, leads.id, f"lead{probe}@example.com"))),
-        ("date range, ORDER BY Created_Time DESC LIMIT 200",
-         ("POST", "/crm/v6/coql", "", orjson.dumps({"select_query":
-          f"select Last_Name, Created_Time from Leads where Created_Time between '{lo}' and "
-          f"'{hi}' order by Created_Time desc limit 200"})),
-         (f"SELECT id, {doc('Last_Name')}, created_time FROM records WHERE org_id = {p} AND "
-          f"module_id = {p} AND created_time >= {p} AND created_time <= {p} "
-          f"ORDER BY created_time DESC, id ASC LIMIT 201",
-          (org.org_id, leads.id, lo, hi))),
-        ("criteria search (Lead_Source equals), 200 a page",
-         ("GET", "/crm/v6/Leads/search",
-          urlencode({"criteria": "(Lead_Source:equals:Trade Show)",
-                     "fields": "Last_Name,Lead_Source"}), b""),
-         (f"SELECT id, {doc('Last_Name')}, {doc('Lead_Source')} FROM records WHERE org_id = {p} "
-          f"AND module_id = {p} AND lower({doc('Lead_Source')}) = {p} ORDER BY id DESC LIMIT 201",
-          (org.org_id, leads.id, "trade show"))),
-        ("COUNT with GROUP BY Lead_Source",
-         ("POST", "/crm/v6/coql", "", orjson.dumps({"select_query":
-          "select Lead_Source, COUNT(id) from Leads where Lead_Source is not null "
-          "group by Lead_Source"})),
-         (f"SELECT {doc('Lead_Source')}, count(*) FROM records WHERE org_id = {p} AND "
-          f"module_id = {p} AND {doc('Lead_Source')} IS NOT NULL GROUP BY {doc('Lead_Source')}",
-          (org.org_id, leads.id))),
+        (
+            "equality COQL on Email (indexed)",
+            (
+                "POST",
+                "/crm/v6/coql",
+                "",
+                orjson.dumps(
+                    {
+                        "select_query": "select Last_Name, Email from Leads "
+                        f"where Email = 'lead{probe}@example.com'"
+                    }
+                ),
+            ),
+            (
+                f"SELECT id, {doc('Last_Name')}, {doc('Email')} FROM records "
+                f"WHERE org_id = {p} AND module_id = {p} AND lower({doc('Email')}) = {p}",
+                (org.org_id, leads.id, f"lead{probe}@example.com"),
+            ),
+        ),
+        (
+            "date range, ORDER BY Created_Time DESC LIMIT 200",
+            (
+                "POST",
+                "/crm/v6/coql",
+                "",
+                orjson.dumps(
+                    {
+                        "select_query": "select Last_Name, Created_Time from Leads "
+                        f"where Created_Time between '{lo}' and '{hi}' "
+                        "order by Created_Time desc limit 200"
+                    }
+                ),
+            ),
+            (
+                f"SELECT id, {doc('Last_Name')}, created_time FROM records WHERE org_id = {p} AND "
+                f"module_id = {p} AND created_time >= {p} AND created_time <= {p} "
+                f"ORDER BY created_time DESC, id ASC LIMIT 201",
+                (org.org_id, leads.id, lo, hi),
+            ),
+        ),
+        (
+            "criteria search (Lead_Source equals), 200 a page",
+            (
+                "GET",
+                "/crm/v6/Leads/search",
+                urlencode(
+                    {
+                        "criteria": "(Lead_Source:equals:Trade Show)",
+                        "fields": "Last_Name,Lead_Source",
+                    }
+                ),
+                b"",
+            ),
+            (
+                f"SELECT id, {doc('Last_Name')}, {doc('Lead_Source')} FROM records "
+                f"WHERE org_id = {p} AND module_id = {p} "
+                f"AND lower({doc('Lead_Source')}) = {p} ORDER BY id DESC LIMIT 201",
+                (org.org_id, leads.id, "trade show"),
+            ),
+        ),
+        (
+            "COUNT with GROUP BY Lead_Source",
+            (
+                "POST",
+                "/crm/v6/coql",
+                "",
+                orjson.dumps(
+                    {
+                        "select_query": "select Lead_Source, COUNT(id) from Leads "
+                        "where Lead_Source is not null group by Lead_Source"
+                    }
+                ),
+            ),
+            (
+                f"SELECT {doc('Lead_Source')}, count(*) FROM records WHERE org_id = {p} AND "
+                f"module_id = {p} AND {doc('Lead_Source')} IS NOT NULL "
+                f"GROUP BY {doc('Lead_Source')}",
+                (org.org_id, leads.id),
+            ),
+        ),
     ]
     loop = asyncio.new_event_loop()
     raw = runtime.db.engine.raw_connection()
     cursor = raw.cursor()
-    print(f"database: {runtime.db.dialect}; {args.rows:,} Leads; {args.repeat} runs per query; "
-          "API measured in-process through the ASGI app")
+    print(
+        f"database: {runtime.db.dialect}; {args.rows:,} Leads; {args.repeat} runs per query; "
+        "API measured in-process through the ASGI app"
+    )
     print(f"{'query':<50}{'API p50':>9}{'p99':>8}{'SQL p50':>9}{'p99':>8}{'ratio p50':>11}")
     for name, (method, path, query, body), (sql, params) in cases:
-        def through_api(method: str = method, path: str = path, query: str = query,
-                        body: bytes = body) -> None:
+
+        def through_api(
+            method: str = method,
+            path: str = path,
+            query: str = query,
+            body: bytes = body,
+            name: str = name,
+        ) -> None:
             status, content = loop.run_until_complete(asgi(app, method, path, query, body, auth))
             if status not in (200, 204):
                 raise SystemExit(f"{name}: HTTP {status} {content[:300]!r}")
@@ -201,8 +307,10 @@ def main() -> None:
 
         api = timed(through_api, args.repeat)
         hand = timed(by_hand, args.repeat)
-        print(f"{name:<50}{pct(api, .5):>8.2f}m{pct(api, .99):>7.2f}m{pct(hand, .5):>8.2f}m"
-              f"{pct(hand, .99):>7.2f}m{pct(api, .5) / pct(hand, .5):>10.1f}x")
+        print(
+            f"{name:<50}{pct(api, 0.5):>8.2f}m{pct(api, 0.99):>7.2f}m{pct(hand, 0.5):>8.2f}m"
+            f"{pct(hand, 0.99):>7.2f}m{pct(api, 0.5) / pct(hand, 0.5):>10.1f}x"
+        )
     raw.close()
     runtime.close()
 

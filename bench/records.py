@@ -63,8 +63,20 @@ def free_port() -> int:
 def start_server(db_url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ZCRM_DATABASE_URL": db_url, "ZCRM_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "zcrm.server.app:app_from_env",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "zcrm.server.app:app_from_env",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env=env,
     )
     deadline = time.time() + 30
@@ -93,8 +105,17 @@ def raw_inserts(runtime: Runtime, org: Any, module_id: int, count: int, offset: 
     ids = runtime.ids.allocate(org.org_id, org.org.id_prefix, count)
     now = "2026-01-01T00:00:00+00:00"
     rows = [
-        (org.org_id, ids[i], module_id, org.admin_id, org.admin_id, org.admin_id, now, now,
-         json.dumps({**lead(offset + i), "Full_Name": "x", "Record_Status__s": "Available"}))
+        (
+            org.org_id,
+            ids[i],
+            module_id,
+            org.admin_id,
+            org.admin_id,
+            org.admin_id,
+            now,
+            now,
+            json.dumps({**lead(offset + i), "Full_Name": "x", "Record_Status__s": "Available"}),
+        )
         for i in range(count)
     ]
     sql = (
@@ -150,16 +171,18 @@ def main() -> None:
     server = start_server(db_url, port)
     api_rates, raw_rates, latencies = [], [], []
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=org.headers(),
-                          timeout=60) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers=org.headers(), timeout=60
+        ) as client:
             for round_no in range(args.rounds):
                 offset = round_no * args.records * 2
                 api_rates.append(api_inserts(client, args.records, offset))
                 raw_rates.append(
                     raw_inserts(runtime, org, module_id, args.records, offset + args.records)
                 )
-                listing = client.get("/crm/v6/Leads", params={"fields": "Last_Name",
-                                                              "per_page": 200})
+                listing = client.get(
+                    "/crm/v6/Leads", params={"fields": "Last_Name", "per_page": 200}
+                )
                 ids = [r["id"] for r in listing.json()["data"]]
                 sample = (ids * (args.gets // len(ids) + 1))[: args.gets]
                 latencies.extend(get_latencies(client, sample))
@@ -172,8 +195,10 @@ def main() -> None:
     print(f"rounds: {args.rounds}, records per round: {args.records}, batch: 100")
     print()
     print(f"{'measure':<38}{'zcrm API':>14}{'raw engine':>14}{'ratio':>9}")
-    print(f"{'inserts/s (median of rounds)':<38}{api_rate:>14,.0f}{raw_rate:>14,.0f}"
-          f"{api_rate / raw_rate:>9.1%}")
+    print(
+        f"{'inserts/s (median of rounds)':<38}{api_rate:>14,.0f}{raw_rate:>14,.0f}"
+        f"{api_rate / raw_rate:>9.1%}"
+    )
     print(f"{'GET /Leads/{id} p50 ms':<38}{percentile(latencies, 0.5):>14.2f}")
     print(f"{'GET /Leads/{id} p99 ms':<38}{percentile(latencies, 0.99):>14.2f}")
     runtime.close()

@@ -16,6 +16,7 @@ server is on the same port). See docs/client.md.
 
 from zcrm.client._async import AsyncCRM, AsyncModule
 from zcrm.client._batch import BatchResult, Outcome
+from zcrm.client._channels import AsyncWatchKeeper, WatchKeeper
 from zcrm.client._config import Endpoints
 from zcrm.client._criteria import Criteria, field
 from zcrm.client._deadletter import DeadLetter, DeadLetterStore, SQLiteDeadLetterStore
@@ -46,6 +47,7 @@ __all__ = [
     "CRM",
     "AsyncCRM",
     "AsyncModule",
+    "AsyncWatchKeeper",
     "AuthError",
     "BatchResult",
     "Criteria",
@@ -70,6 +72,7 @@ __all__ = [
     "TokenStore",
     "TransportError",
     "ValidationError",
+    "WatchKeeper",
     "ZohoAPIError",
     "field",
 ]

@@ -12,6 +12,7 @@ import httpx
 from zcrm.client import _operations as ops
 from zcrm.client._auth import Credentials, accept_token, token_request
 from zcrm.client._batch import BatchResult, Outcome, chunks
+from zcrm.client._channels import AsyncWatchKeeper
 from zcrm.client._config import Endpoints
 from zcrm.client._deadletter import DeadLetterStore
 from zcrm.client._errors import TransportError
@@ -220,6 +221,16 @@ class AsyncCRM:
             )
         )
         return list((body or {}).get("watch") or [])
+
+    def keep_watching(self, channel: dict[str, Any], **options: Any) -> AsyncWatchKeeper:
+        """A keeper that enables ``channel`` and renews it before it expires
+        (``lifetime``, ``renew_before``, ``check_every``, ``on_error``); call ``start()``."""
+        return AsyncWatchKeeper(self, channel, **options)
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The client's time source (seconds since the epoch)."""
+        return self._clock
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -106,6 +106,7 @@ def error_for(
     retry_after: float | None = None,
 ) -> ZohoAPIError:
     """The exception for an error response (``body`` is the parsed JSON, if any)."""
+    body = _sole_error(body)
     code = body.get("code") if isinstance(body, dict) else None
     message = (body.get("message") if isinstance(body, dict) else None) or f"HTTP {status}"
     details = body.get("details") if isinstance(body, dict) else None
@@ -130,6 +131,15 @@ def error_for(
     if code in QUERY_CODES:
         return QueryError(message, **kw)
     return InvalidRequest(message, **kw)
+
+
+def _sole_error(body: Any) -> Any:
+    """``{"watch": [{"code": ...}]}`` (an error wrapped as a one-item list) -> the item."""
+    if isinstance(body, dict) and "code" not in body and len(body) == 1:
+        (items,) = body.values()
+        if isinstance(items, list) and len(items) == 1 and isinstance(items[0], dict):
+            return items[0]
+    return body
 
 
 def record_error(item: dict[str, Any]) -> ValidationError:
