@@ -123,7 +123,8 @@ def control(fn: Any) -> Any:
     async def endpoint(request: Request) -> Response:
         try:
             _check_admin(request)
-            return await fn(request)
+            response: Response = await fn(request)
+            return response
         except ZohoError as error:
             return error_response(error)
 

@@ -166,24 +166,24 @@ class Compiler:
 
     def _compare(self, op: str, value: Any, values: tuple[Any, ...]) -> Any:
         if op == ast.IS_NULL:
-            return value.is_(None)  # type: ignore[no-any-return]
+            return value.is_(None)
         if op == ast.IS_NOT_NULL:
-            return value.is_not(None)  # type: ignore[no-any-return]
+            return value.is_not(None)
         first = values[0] if values else None
         if op == ast.EQ:
-            return value == first  # type: ignore[no-any-return]
+            return value == first
         if op == ast.NE:
             return or_(value.is_(None), value != first)
         if op == ast.LT:
-            return value < first  # type: ignore[no-any-return]
+            return value < first
         if op == ast.LE:
-            return value <= first  # type: ignore[no-any-return]
+            return value <= first
         if op == ast.GT:
-            return value > first  # type: ignore[no-any-return]
+            return value > first
         if op == ast.GE:
-            return value >= first  # type: ignore[no-any-return]
+            return value >= first
         if op == ast.IN:
-            return value.in_(values)  # type: ignore[no-any-return]
+            return value.in_(values)
         if op == ast.NOT_IN:
             return or_(value.is_(None), value.not_in(values))
         if op == ast.BETWEEN:
@@ -191,12 +191,12 @@ class Compiler:
         if op == ast.NOT_BETWEEN:
             return or_(value.is_(None), value < values[0], value > values[1])
         if op == ast.STARTS_WITH:
-            return value.like(escape_like(str(first)) + "%", escape="\\")  # type: ignore
+            return value.like(escape_like(str(first)) + "%", escape="\\")
         if op == ast.WORD_EQ:
             text = str(first)
             return or_(value == text, value.like(escape_like(text) + " %", escape="\\"))
         if op == ast.LIKE:
-            return value.like(coql_pattern(str(first)), escape="\\")  # type: ignore
+            return value.like(coql_pattern(str(first)), escape="\\")
         if op == ast.NOT_LIKE:
             return or_(value.is_(None), not_(value.like(coql_pattern(str(first)), escape="\\")))
         raise ValueError(f"unknown operator {op}")
@@ -269,7 +269,7 @@ class Compiler:
         matched = value.in_(ids)
         if bound.operator in (ast.NE, ast.NOT_IN):
             return or_(value.is_(None), not_(matched))
-        return matched  # type: ignore[no-any-return]
+        return matched
 
 
 def _is_users_field(bound: ast.Bound) -> bool:

@@ -29,9 +29,12 @@ def _checked(key: str) -> str:
 def raw_value(table: Any, key: str, dialect: str) -> ColumnElement[object]:
     """The document value as the engine sees it (JSON-typed on SQLite, text on PostgreSQL)."""
     key = _checked(key)
+    value: ColumnElement[object]
     if dialect == "postgresql":
-        return table.c.data.op("->>")(literal_column(f"'{key}'"))
-    return func.json_extract(table.c.data, literal_column(f"'$.\"{key}\"'"))
+        value = table.c.data.op("->>")(literal_column(f"'{key}'"))
+    else:
+        value = func.json_extract(table.c.data, literal_column(f"'$.\"{key}\"'"))
+    return value
 
 
 def doc_value(table: Any, key: str, data_type: str, dialect: str) -> ColumnElement[object]:
@@ -64,6 +67,9 @@ def _typed(table: Any, key: str, json_type: str, sql_type: Any) -> ColumnElement
 def doc_array(table: Any, key: str, dialect: str) -> ColumnElement[object]:
     """The JSON array stored under ``key`` (multi-select picklists)."""
     key = _checked(key)
+    array: ColumnElement[object]
     if dialect == "postgresql":
-        return table.c.data.op("->")(literal_column(f"'{key}'"))
-    return func.json_extract(table.c.data, literal_column(f"'$.\"{key}\"'"))
+        array = table.c.data.op("->")(literal_column(f"'{key}'"))
+    else:
+        array = func.json_extract(table.c.data, literal_column(f"'$.\"{key}\"'"))
+    return array

@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Delete, Result, Select, Table, Update, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Delete,
+    Select,
+    Table,
+    Update,
+    select,
+)
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.elements import ColumnClause
 
@@ -50,7 +59,7 @@ class OrgScope:
             return
         self.conn.execute(table.insert(), [{**row, "org_id": self.org_id} for row in rows])
 
-    def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
+    def execute(self, statement: Executable, params: Any = None) -> CursorResult[Any]:
         return (
             self.conn.execute(statement, params)
             if params is not None
