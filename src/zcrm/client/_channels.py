@@ -23,15 +23,18 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from zcrm.client import _operations as ops
 from zcrm.client._errors import InvalidRequest, ZohoAPIError
+from zcrm.client._flow import Core, Flow
 
 if TYPE_CHECKING:
     from zcrm.client._async import AsyncCRM
     from zcrm.client._sync import CRM
 
 log = logging.getLogger("zcrm.client.channels")
+Client = TypeVar("Client", "CRM", "AsyncCRM")
 
 MAX_LIFETIME = timedelta(days=7)
 # Asked for a little under a week: a request past Zoho's cap (by the server's clock,
@@ -103,22 +106,44 @@ class _Renewal:
     def due(self) -> bool:
         return self.expiry is None or self.now() >= self.expiry - self.renew_before
 
-    def enable_body(self) -> list[dict[str, Any]]:
-        return [{**self.channel, "channel_expiry": wire_time(self.now() + self.lifetime)}]
+    def _asked(self) -> str:
+        return wire_time(self.now() + self.lifetime)
 
-    def renew_body(self) -> dict[str, Any]:
-        return {
-            "watch": [
-                {
-                    "channel_id": self.channel_id,
-                    "events": self.channel["events"],
-                    "channel_expiry": wire_time(self.now() + self.lifetime),
-                }
-            ]
-        }
+    def enable(self, core: Core) -> Flow[datetime | None]:
+        """Enable the channel in full with the longest expiry; the expiry granted."""
+        asked = self._asked()
+        body = yield from ops.send_json(
+            core, "POST", "actions/watch", {"watch": [{**self.channel, "channel_expiry": asked}]}
+        )
+        self._granted(body, asked)
+        return self.expiry
 
-    def granted(self, results: list[dict[str, Any]], asked: str) -> None:
+    def renew(self, core: Core) -> Flow[datetime | None]:
+        """Push the expiry out now (PATCH); enable again if the channel is gone."""
+        if self.expiry is None:
+            return (yield from self.enable(core))
+        asked = self._asked()
+        change = {"channel_id": self.channel_id, "events": self.channel["events"]}
+        try:
+            body = yield from ops.send_json(
+                core, "PATCH", "actions/watch", {"watch": [{**change, "channel_expiry": asked}]}
+            )
+        except ZohoAPIError as error:
+            if not _channel_gone(error):
+                raise
+            return (yield from self.enable(core))
+        self._granted(body, asked)
+        return self.expiry
+
+    def renew_if_due(self, core: Core) -> Flow[bool]:
+        if not self.due():
+            return False
+        yield from self.renew(core)
+        return True
+
+    def _granted(self, body: Any, asked: str) -> None:
         """Note the expiry an enable (or, without one in the answer, a renewal) gave."""
+        results = list((body or {}).get("watch") or [])
         self.expiry = expiry_of(results) or datetime.fromisoformat(asked)
         self.renewals += 1
 
@@ -127,12 +152,12 @@ def _utc_now(clock: Callable[[], float]) -> Callable[[], datetime]:
     return lambda: datetime.fromtimestamp(clock(), UTC)
 
 
-class WatchKeeper:
-    """Keeps one notification channel alive for a :class:`~zcrm.client.CRM`."""
+class _Keeper(Generic[Client]):
+    """What both keepers hold: the client, the renewal state, how often to check."""
 
     def __init__(
         self,
-        crm: CRM,
+        crm: Client,
         channel: Mapping[str, Any],
         *,
         lifetime: timedelta = MAX_LIFETIME,
@@ -140,56 +165,50 @@ class WatchKeeper:
         check_every: float = DEFAULT_CHECK_EVERY,
         on_error: Callable[[Exception], None] | None = None,
     ) -> None:
-        self.crm = crm
+        self.crm: Client = crm
         self.state = _Renewal(
             channel, lifetime=lifetime, renew_before=renew_before, now=_utc_now(crm.clock)
         )
         self.check_every = check_every
         self.on_error = on_error
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def expiry(self) -> datetime | None:
         """When the channel stops unless renewed (None before the first enable)."""
         return self.state.expiry
 
+    def _failed(self, error: Exception) -> None:
+        log.warning("could not renew channel %s: %s", self.state.channel_id, error)
+        if self.on_error is not None:
+            self.on_error(error)
+
+
+class WatchKeeper(_Keeper["CRM"]):
+    """Keeps one notification channel alive for a :class:`~zcrm.client.CRM`."""
+
+    def __init__(self, crm: CRM, channel: Mapping[str, Any], **options: Any) -> None:
+        super().__init__(crm, channel, **options)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
     def enable(self) -> datetime | None:
         """Enable the channel in full with the longest expiry; the expiry granted."""
-        body = self.state.enable_body()
-        self.state.granted(self.crm.watch(body), body[0]["channel_expiry"])
-        return self.state.expiry
+        return self.crm.run(self.state.enable(self.crm.core))
 
     def renew(self) -> datetime | None:
         """Push the expiry out now; enable again if the channel is gone."""
-        if self.state.expiry is None:
-            return self.enable()
-        body = self.state.renew_body()
-        try:
-            results = self.crm.request("PATCH", "actions/watch", json=body)
-        except ZohoAPIError as error:
-            if not _channel_gone(error):
-                raise
-            return self.enable()
-        asked = body["watch"][0]["channel_expiry"]
-        self.state.granted(list((results or {}).get("watch") or []), asked)
-        return self.state.expiry
+        return self.crm.run(self.state.renew(self.crm.core))
 
     def renew_if_due(self) -> bool:
         """Renew when within ``renew_before`` of the expiry (or never enabled)."""
-        if not self.state.due():
-            return False
-        self.renew()
-        return True
+        return self.crm.run(self.state.renew_if_due(self.crm.core))
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
                 self.renew_if_due()
             except Exception as error:  # keep trying: a dead channel is the thing to avoid
-                log.warning("could not renew channel %s: %s", self.state.channel_id, error)
-                if self.on_error is not None:
-                    self.on_error(error)
+                self._failed(error)
             self._stop.wait(self.check_every)
 
     def start(self) -> WatchKeeper:
@@ -218,55 +237,21 @@ class WatchKeeper:
         self.stop()
 
 
-class AsyncWatchKeeper:
+class AsyncWatchKeeper(_Keeper["AsyncCRM"]):
     """Keeps one notification channel alive for an :class:`~zcrm.client.AsyncCRM`."""
 
-    def __init__(
-        self,
-        crm: AsyncCRM,
-        channel: Mapping[str, Any],
-        *,
-        lifetime: timedelta = MAX_LIFETIME,
-        renew_before: timedelta = DEFAULT_RENEW_BEFORE,
-        check_every: float = DEFAULT_CHECK_EVERY,
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
-        self.crm = crm
-        self.state = _Renewal(
-            channel, lifetime=lifetime, renew_before=renew_before, now=_utc_now(crm.clock)
-        )
-        self.check_every = check_every
-        self.on_error = on_error
+    def __init__(self, crm: AsyncCRM, channel: Mapping[str, Any], **options: Any) -> None:
+        super().__init__(crm, channel, **options)
         self._task: asyncio.Task[None] | None = None
 
-    @property
-    def expiry(self) -> datetime | None:
-        return self.state.expiry
-
     async def enable(self) -> datetime | None:
-        body = self.state.enable_body()
-        self.state.granted(await self.crm.watch(body), body[0]["channel_expiry"])
-        return self.state.expiry
+        return await self.crm.run(self.state.enable(self.crm.core))
 
     async def renew(self) -> datetime | None:
-        if self.state.expiry is None:
-            return await self.enable()
-        body = self.state.renew_body()
-        try:
-            results = await self.crm.request("PATCH", "actions/watch", json=body)
-        except ZohoAPIError as error:
-            if not _channel_gone(error):
-                raise
-            return await self.enable()
-        asked = body["watch"][0]["channel_expiry"]
-        self.state.granted(list((results or {}).get("watch") or []), asked)
-        return self.state.expiry
+        return await self.crm.run(self.state.renew(self.crm.core))
 
     async def renew_if_due(self) -> bool:
-        if not self.state.due():
-            return False
-        await self.renew()
-        return True
+        return await self.crm.run(self.state.renew_if_due(self.crm.core))
 
     async def _loop(self) -> None:
         while True:
@@ -274,9 +259,7 @@ class AsyncWatchKeeper:
             try:
                 await self.renew_if_due()
             except Exception as error:
-                log.warning("could not renew channel %s: %s", self.state.channel_id, error)
-                if self.on_error is not None:
-                    self.on_error(error)
+                self._failed(error)
 
     async def start(self) -> AsyncWatchKeeper:
         """Enable now (errors raise here), then renew from a task."""
