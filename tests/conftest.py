@@ -20,6 +20,7 @@ from zcrm.server.runtime import Runtime
 from zcrm.settings import Settings
 from zcrm.testing import OrgHandle, make_org
 from zcrm.testing.api import Api
+from zcrm.testing.receiver import Receiver, start_receiver
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +73,10 @@ def org(runtime: Runtime) -> OrgHandle:
 @pytest.fixture
 def api(http: TestClient, org: OrgHandle) -> Api:
     return Api(http, org)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP receiver on loopback (notifications, webhooks), stopped afterwards."""
+    with start_receiver(Receiver()) as found:
+        yield found

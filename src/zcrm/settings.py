@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # How long a process trusts a resolved access token before asking the database again
     # (0 turns the cache off). Changes made in this process clear it at once.
     caller_cache_seconds: float = 1.0
+    # A delivery (notification, webhook) that gets no 2xx answer in this time failed.
+    delivery_timeout_seconds: float = 5.0
     # Run the background services (event dispatcher, delivery worker) inside the server.
     run_workers: bool = True
 

@@ -7,13 +7,17 @@ clock and database) in hand.
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+import httpx
 import uvicorn
 
 from zcrm.server.app import create_app
@@ -78,3 +82,39 @@ class LiveServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def start_server_process(
+    database_url: str,
+    port: int | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    log_level: str = "error",
+    timeout: float = 30.0,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A zcrm server in its own process (uvicorn, the app from the environment) on a
+    loopback port: for tests that kill it, and for benchmarks that measure it apart
+    from the client. Returns the process and its URL once it answers."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    process_env = {
+        **os.environ,
+        **(env or {}),
+        "ZCRM_DATABASE_URL": database_url,
+        "ZCRM_PUBLIC_URL": url,
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "zcrm.server.app:app_from_env"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", log_level]
+    command += ["--no-access-log"]
+    process = subprocess.Popen(command, env=process_env)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the zcrm server process exited ({process.returncode})")
+        try:
+            httpx.get(f"{url}/openapi.json", timeout=0.5)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the zcrm server process did not start")

@@ -46,6 +46,18 @@ class Receiver:
             time.sleep(0.01)
         raise AssertionError(f"expected {count} requests, got {len(self.requests)}")
 
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def __enter__(self) -> Receiver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 def start_receiver(receiver: Receiver, port: int = 0) -> Receiver:
     class Handler(BaseHTTPRequestHandler):

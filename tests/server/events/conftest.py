@@ -1,4 +1,4 @@
-"""Event test fixtures: a real HTTP receiver on loopback, and a worker driven by hand."""
+"""Event test fixtures: a worker driven by hand (the receiver is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,6 @@ import pytest
 
 from zcrm.server.events.worker import EventWorker
 from zcrm.server.runtime import Runtime
-from zcrm.testing.receiver import Receiver, start_receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = start_receiver(Receiver())
-    yield found
-    assert found.server is not None
-    found.server.shutdown()
-    found.server.server_close()
 
 
 @pytest.fixture

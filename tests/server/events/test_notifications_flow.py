@@ -37,8 +37,11 @@ def test_insert_update_delete_payloads(api: Any, receiver: Any, worker: Any) -> 
     api.delete("Leads", params={"ids": ids[1]})
     worker.run_until_idle()
     requests = receiver.wait_for(3)
-    bodies = [r.json() for r in requests]
-    insert, update, delete = bodies
+    # Ordered per record: the insert first; then the update of one and the delete of the
+    # other (different records) in either order.
+    assert requests[0].json()["operation"] == "insert"
+    by_operation = {r.json()["operation"]: r.json() for r in requests}
+    insert, update, delete = (by_operation[op] for op in ("insert", "update", "delete"))
     assert insert["operation"] == "insert" and insert["ids"] == ids
     assert insert["module"] == "Leads" and insert["channel_id"] == CHANNEL
     assert insert["token"] == "verify-me" and insert["query_params"] == {"tenant": "7"}
@@ -153,8 +156,8 @@ def test_dead_after_the_last_retry_then_redelivered(
 
 
 def test_receiver_down_then_up(api: Any, worker: Any, runtime: Any) -> None:
-    from conftest import Receiver, start_receiver  # type: ignore[attr-defined]
     from zcrm.testing.live import free_port
+    from zcrm.testing.receiver import Receiver, start_receiver
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -170,9 +173,7 @@ def test_receiver_down_then_up(api: Any, worker: Any, runtime: Any) -> None:
         worker.run_until_idle()
         assert len(receiver.wait_for(1)) == 1
     finally:
-        assert receiver.server is not None
-        receiver.server.shutdown()
-        receiver.server.server_close()
+        receiver.stop()
 
 
 def test_slow_receiver_times_out(api: Any, receiver: Any, runtime: Any) -> None:
@@ -205,7 +206,7 @@ def test_the_real_five_second_timeout(api: Any, receiver: Any, runtime: Any) -> 
         real.stop()
 
 
-def test_order_is_kept_per_channel(api: Any, receiver: Any, worker: Any, runtime: Any) -> None:
+def test_order_is_kept_per_record(api: Any, receiver: Any, worker: Any, runtime: Any) -> None:
     watch(api, receiver, ["Leads.all"])
     receiver.status = 500
     (lead,) = api.create("Leads", {"Last_Name": "A"})
@@ -218,3 +219,20 @@ def test_order_is_kept_per_channel(api: Any, receiver: Any, worker: Any, runtime
     runtime.clock.advance(13)
     worker.run_until_idle()
     assert [b["operation"] for b in receiver.bodies()] == ["insert", "insert", "update", "update"]
+
+
+def test_other_records_do_not_wait(api: Any, receiver: Any, worker: Any, runtime: Any) -> None:
+    watch(api, receiver, ["Leads.all"])
+    receiver.status = 500
+    (first,) = api.create("Leads", {"Last_Name": "A"})
+    worker.run_until_idle()  # failed: the first lead's insert waits for its retry
+    receiver.status = 200
+    (second,) = api.create("Leads", {"Last_Name": "B"})
+    api.put(f"Leads/{first}", json={"data": [{"Last_Name": "A2"}]})
+    worker.run_until_idle()
+    delivered = [(b["operation"], b["ids"]) for b in receiver.bodies()[1:]]
+    assert delivered == [("insert", [second])]  # the first lead's update still waits
+    runtime.clock.advance(13)
+    worker.run_until_idle()
+    delivered = [(b["operation"], b["ids"]) for b in receiver.bodies()[2:]]
+    assert delivered == [("insert", [first]), ("update", [first])]

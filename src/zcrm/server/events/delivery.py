@@ -7,28 +7,36 @@ allows its receivers) is a failed attempt.
 
 A delivery is claimed by setting it ``delivering`` with a lease; a worker that dies
 leaves a lease that runs out, and the delivery is claimed again (at least once).
-Deliveries to one target (a channel on a module, a webhook) go strictly in order: one
-is claimed only when no earlier one for its target is still pending.
+Ordering is per record and target: a delivery is claimed only when no earlier one to
+the same target (a channel on a module, a webhook) about any of its records is still
+pending or under way. Deliveries about different records go out in parallel.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, exists, or_, select
+import orjson
+from sqlalchemy import Connection, Float, Select, and_, bindparam, exists, literal, select
 from sqlalchemy.orm import aliased
 
 from zcrm.server.events.signing import SIGNATURE_HEADER, sign
 from zcrm.server.runtime import Runtime
-from zcrm.server.storage.schema import deliveries, delivery_attempts
+from zcrm.server.storage.schema import deliveries, delivery_attempts, delivery_records
 
 RETRY_DELAYS = (10, 30, 60, 300, 900, 3600, 10800)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LEASE_SECONDS = 60.0
+LEASE_SECONDS = 15.0  # the 5 s timeout and margin; a dead worker blocks its targets this long
 EXCERPT = 500
+USER_AGENT = "zcrm-notifications/1"
+DELIVERY_HEADER = "X-Zcrm-Delivery"  # the delivery's id: the same on every attempt
+ATTEMPT_HEADER = "X-Zcrm-Attempt"  # 1 for the first attempt, 2 for the first retry, …
+OPEN = ("pending", "delivering")
 
 
 @dataclass(frozen=True)
@@ -50,131 +58,260 @@ def retry_delay(runtime: Runtime, attempt: int) -> float:
     return base * (1 + jitter)
 
 
-def claim(runtime: Runtime, limit: int) -> list[Claimed]:
-    now = runtime.clock.timestamp()
-    earlier = aliased(deliveries)
-    due = or_(
-        and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now),
-        and_(deliveries.c.status == "delivering", deliveries.c.lease_until < now),
+def _waits() -> Any:
+    """True for a delivery while an earlier one to its target about one of its records is
+    still open. Nested so that the planner starts from the delivery's own few records."""
+    mine = aliased(delivery_records, name="mine")
+    prior = aliased(delivery_records, name="prior")
+    earlier = aliased(deliveries, name="earlier")
+    earlier_open = (
+        select(literal(1))
+        .select_from(prior.join(earlier, earlier.c.id == prior.c.delivery_id))
+        .where(
+            prior.c.org_id == mine.c.org_id,
+            prior.c.target_key == mine.c.target_key,
+            prior.c.record_id == mine.c.record_id,
+            prior.c.delivery_id < mine.c.delivery_id,
+            earlier.c.status.in_(OPEN),
+        )
     )
-    blocked = exists().where(
-        earlier.c.org_id == deliveries.c.org_id,
-        earlier.c.target_key == deliveries.c.target_key,
-        earlier.c.id < deliveries.c.id,
-        earlier.c.status.in_(("pending", "delivering")),
+    return exists(
+        select(literal(1))
+        .select_from(mine)
+        .where(
+            mine.c.org_id == deliveries.c.org_id,
+            mine.c.delivery_id == deliveries.c.id,
+            exists(earlier_open),
+        )
     )
-    query = select(deliveries).where(due, ~blocked).order_by(deliveries.c.id).limit(limit)
-    if runtime.db.dialect == "postgresql":
+
+
+@lru_cache(maxsize=64)
+def _claimable(dialect: str, limit: int, expired: bool, lock: bool = True) -> Select[Any]:
+    """Deliveries to claim (``now`` is a bound parameter): with ``expired``, those whose
+    worker's lease ran out; else those due, soonest first (both use ix_deliveries_due)."""
+    now = bindparam("now", type_=Float)
+    if expired:
+        where = and_(deliveries.c.status == "delivering", deliveries.c.lease_until < now)
+        order = deliveries.c.id
+    else:
+        where = and_(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
+        order = deliveries.c.next_attempt_at
+    query = select(deliveries).where(where, ~_waits()).order_by(order).limit(limit)
+    if lock and dialect == "postgresql":
+        # Several workers: each skips the rows another is claiming (each taken once).
         query = query.with_for_update(skip_locked=True, of=deliveries)
-    claimed = []
+    return query
+
+
+def _claim_in(conn: Connection, dialect: str, now: float, limit: int) -> list[Claimed]:
+    rows = list(conn.execute(_claimable(dialect, limit, True), {"now": now}).all())
+    if len(rows) < limit:
+        rows += conn.execute(_claimable(dialect, limit - len(rows), False), {"now": now}).all()
+    if not rows:
+        return []
+    lease = now + LEASE_SECONDS
+    conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id.in_([row.id for row in rows]))
+        .values(status="delivering", lease_until=lease, attempts=deliveries.c.attempts + 1)
+    )
+    return [
+        Claimed(
+            row.id,
+            row.org_id,
+            row.method,
+            row.url,
+            row.body or "",
+            row.signing_key,
+            row.attempts + 1,
+            lease,
+        )
+        for row in rows
+    ]
+
+
+def anything_to_claim(runtime: Runtime) -> bool:
+    """A cheap look, without taking the write lock: is any delivery claimable now?"""
+    now = runtime.clock.timestamp()
+    dialect = runtime.db.dialect
+    with runtime.db.read() as conn:
+        return any(
+            conn.execute(_claimable(dialect, 1, expired, False), {"now": now}).first()
+            for expired in (True, False)
+        )
+
+
+def claim(runtime: Runtime, limit: int) -> list[Claimed]:
+    """Take up to ``limit`` deliveries: ``delivering``, with a lease, in one transaction."""
     with runtime.db.write() as conn:
-        rows = conn.execute(query).all()
-        lease = now + LEASE_SECONDS
-        for row in rows:
-            conn.execute(
-                deliveries.update()
-                .where(deliveries.c.id == row.id)
-                .values(status="delivering", lease_until=lease, attempts=row.attempts + 1)
-            )
-            claimed.append(
-                Claimed(
-                    row.id,
-                    row.org_id,
-                    row.method,
-                    row.url,
-                    row.body or "",
-                    row.signing_key,
-                    row.attempts + 1,
-                    lease,
-                )
-            )
-    return claimed
+        return _claim_in(conn, runtime.db.dialect, runtime.clock.timestamp(), limit)
 
 
-def send(client: httpx.Client, item: Claimed) -> tuple[int | None, str | None, str | None, float]:
-    """POST (or PUT/GET) one delivery: (status, response excerpt, error, latency ms)."""
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt got: an HTTP status (None when no answer came), the start of the
+    answer, an error (``timeout``, a connection error), and how long it took."""
+
+    status: int | None
+    excerpt: str | None
+    error: str | None
+    latency_ms: float
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+
+def _query_parameters(body: bytes) -> dict[str, str]:
+    """A GET webhook carries its body's module, operation, id and parameters as a query."""
+    payload = orjson.loads(body) if body else {}
+    params = {
+        "module": payload.get("module"),
+        "operation": payload.get("operation"),
+        "id": payload.get("id"),
+        **(payload.get("parameters") or {}),
+    }
+    return {k: str(v) for k, v in params.items() if v not in (None, "")}
+
+
+def request_for(item: Claimed) -> httpx.Request:
+    """The HTTP request of one attempt: the body as stored (signed), or for a GET webhook
+    its module, operation, id and parameters as a query string."""
     body = item.body.encode()
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": "zcrm-notifications/1",
-        "X-Zcrm-Delivery": str(item.id),
-        "X-Zcrm-Attempt": str(item.attempt),
+        "User-Agent": USER_AGENT,
+        DELIVERY_HEADER: str(item.id),
+        ATTEMPT_HEADER: str(item.attempt),
     }
     if item.signing_key:
         headers[SIGNATURE_HEADER] = sign(item.signing_key, body)
+    if item.method == "GET":
+        return httpx.Request("GET", item.url, params=_query_parameters(body), headers=headers)
+    return httpx.Request(item.method, item.url, content=body, headers=headers)
+
+
+async def _read_head(client: httpx.AsyncClient, request: httpx.Request) -> tuple[int, bytes]:
+    """The status and the first ``EXCERPT`` bytes of the answer (the rest is not read)."""
+    response = await client.send(request, stream=True)
+    try:
+        head = bytearray()
+        async for chunk in response.aiter_bytes():
+            head += chunk
+            if len(head) >= EXCERPT:
+                break
+        return response.status_code, bytes(head[:EXCERPT])
+    finally:
+        await response.aclose()
+
+
+async def send(client: httpx.AsyncClient, item: Claimed, timeout: float) -> Outcome:
+    """Make one attempt: a 2xx answer within ``timeout`` seconds, all phases together
+    (connecting, sending, the status line and the start of the answer)."""
     started = time.perf_counter()
     try:
-        if item.method == "GET":
-            import orjson
-
-            payload = orjson.loads(body) if body else {}
-            params = {
-                "module": payload.get("module"),
-                "operation": payload.get("operation"),
-                "id": payload.get("id"),
-                **(payload.get("parameters") or {}),
-            }
-            response = client.get(
-                item.url, params={k: v for k, v in params.items() if v}, headers=headers
-            )
-        else:
-            response = client.request(item.method, item.url, content=body, headers=headers)
-    except httpx.TimeoutException:
-        return None, None, "timeout", (time.perf_counter() - started) * 1000
-    except httpx.HTTPError as exc:
-        return (
-            None,
-            None,
-            f"{type(exc).__name__}: {exc}"[:EXCERPT],
-            (time.perf_counter() - started) * 1000,
-        )
+        status, head = await asyncio.wait_for(_read_head(client, request_for(item)), timeout)
+    except (TimeoutError, httpx.TimeoutException):
+        return Outcome(None, None, "timeout", (time.perf_counter() - started) * 1000)
+    except Exception as exc:  # refused, reset, a bad URL …: a failed attempt, never a crash
+        error = f"{type(exc).__name__}: {exc}"[:EXCERPT]
+        return Outcome(None, None, error, (time.perf_counter() - started) * 1000)
     latency = (time.perf_counter() - started) * 1000
-    return response.status_code, response.text[:EXCERPT], None, latency
+    return Outcome(status, head.decode("utf-8", "replace"), None, latency)
 
 
-def finish(
+_RECORD_ATTEMPT = delivery_attempts.insert()
+_MOVE_ON = (
+    deliveries.update()
+    .where(
+        deliveries.c.id == bindparam("b_id"),
+        deliveries.c.status == "delivering",
+        deliveries.c.lease_until == bindparam("b_lease"),  # not taken over meanwhile
+    )
+    .values(
+        status=bindparam("b_status"),
+        next_attempt_at=bindparam("b_next"),
+        delivered_at=bindparam("b_delivered"),
+        last_status=bindparam("b_last_status"),
+        last_error=bindparam("b_last_error"),
+        lease_until=None,
+    )
+)
+
+
+def _record_in(
+    conn: Connection,
     runtime: Runtime,
-    item: Claimed,
-    status: int | None,
-    excerpt: str | None,
-    error: str | None,
-    latency_ms: float,
+    now: float,
+    results: list[tuple[Claimed, Outcome]],
     worker: str,
-) -> str:
-    """Record the attempt and move the delivery on; its new status."""
-    now = runtime.clock.timestamp()
-    ok = status is not None and 200 <= status < 300
-    if ok:
-        changes: dict[str, Any] = {"status": "delivered", "delivered_at": now}
-    elif item.attempt >= MAX_ATTEMPTS:
-        changes = {"status": "dead"}
-    else:
-        changes = {"status": "pending", "next_attempt_at": now + retry_delay(runtime, item.attempt)}
-    if not ok and error is None:
-        error = f"HTTP {status}"
-    with runtime.db.write() as conn:
-        conn.execute(
-            delivery_attempts.insert().values(
-                org_id=item.org_id,
-                delivery_id=item.id,
-                attempt=item.attempt,
-                started_at=now - latency_ms / 1000,
-                status_code=status,
-                latency_ms=int(latency_ms),
-                response_excerpt=excerpt,
-                error=error,
-                worker=worker,
-            )
+) -> list[str]:
+    """Each attempt's row, and each delivery moved on (two statements for all of them)."""
+    attempts, moves, statuses = [], [], []
+    for item, outcome in results:
+        error = outcome.error
+        if outcome.ok:
+            status, next_at = "delivered", now
+        elif item.attempt >= MAX_ATTEMPTS:
+            status, next_at = "dead", now
+        else:
+            status, next_at = "pending", now + retry_delay(runtime, item.attempt)
+        if not outcome.ok and error is None:
+            error = f"HTTP {outcome.status}"
+        statuses.append(status)
+        attempts.append(
+            {
+                "org_id": item.org_id,
+                "delivery_id": item.id,
+                "attempt": item.attempt,
+                "started_at": now - outcome.latency_ms / 1000,
+                "status_code": outcome.status,
+                "latency_ms": int(outcome.latency_ms),
+                "response_excerpt": outcome.excerpt,
+                "error": error,
+                "worker": worker[:64],
+            }
         )
-        updated = conn.execute(
-            deliveries.update()
-            .where(
-                deliveries.c.id == item.id,
-                deliveries.c.status == "delivering",
-                deliveries.c.lease_until == item.lease,
-            )
-            .values(
-                last_status=status, last_error=None if ok else error, lease_until=None, **changes
-            )
-        ).rowcount
-    return str(changes["status"]) if updated else "superseded"
+        moves.append(
+            {
+                "b_id": item.id,
+                "b_lease": item.lease,
+                "b_status": status,
+                "b_next": next_at,
+                "b_delivered": now if outcome.ok else None,
+                "b_last_status": outcome.status,
+                "b_last_error": None if outcome.ok else error,
+            }
+        )
+    if results:
+        conn.execute(_RECORD_ATTEMPT, attempts)
+        conn.execute(_MOVE_ON, moves)
+    return statuses
+
+
+def finish_many(runtime: Runtime, results: list[tuple[Claimed, Outcome]], worker: str) -> list[str]:
+    """Record the attempts and move each delivery on, in one transaction; the new
+    statuses. (A delivery whose lease ran out and that another worker took over is
+    left to that worker; its attempt is recorded all the same.)"""
+    with runtime.db.write() as conn:
+        return _record_in(conn, runtime, runtime.clock.timestamp(), results, worker)
+
+
+def settle(
+    runtime: Runtime, results: list[tuple[Claimed, Outcome]], limit: int, worker: str
+) -> list[Claimed]:
+    """Record finished attempts and claim up to ``limit`` more, in one transaction (one
+    write lock per round, which matters on SQLite); none taken when nothing is due."""
+    if not results and (limit <= 0 or not anything_to_claim(runtime)):
+        return []
+    now = runtime.clock.timestamp()
+    with runtime.db.write() as conn:
+        if results:
+            _record_in(conn, runtime, now, results, worker)
+        return _claim_in(conn, runtime.db.dialect, now, limit) if limit > 0 else []
+
+
+def finish(runtime: Runtime, item: Claimed, outcome: Outcome, worker: str) -> str:
+    """Record one attempt and move its delivery on; its new status."""
+    return finish_many(runtime, [(item, outcome)], worker)[0]

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from zcrm.server.events.payloads import OPERATIONS, notification_body, webhook_body
 from zcrm.server.query.compile import Compiler
@@ -24,7 +24,14 @@ from zcrm.server.runtime import Runtime
 from zcrm.server.services.metadata.model import OrgMetadata
 from zcrm.server.services.notifications import active_channels, condition_fields
 from zcrm.server.services.records.serialize import render_rows
-from zcrm.server.storage.schema import deliveries, events, orgs, records, webhooks
+from zcrm.server.storage.schema import (
+    deliveries,
+    delivery_records,
+    events,
+    orgs,
+    records,
+    webhooks,
+)
 from zcrm.server.storage.scoped import OrgScope
 from zcrm.server.timefmt import to_storage
 
@@ -32,8 +39,17 @@ DISPATCH_LOCK = 726374
 BATCH = 500
 
 
+def anything_to_dispatch(runtime: Runtime) -> bool:
+    """A cheap look, without taking the write lock: is any event waiting?"""
+    with runtime.db.read() as conn:
+        waiting = select(events.c.id).where(events.c.dispatched.is_(False)).limit(1)
+        return conn.execute(waiting).first() is not None
+
+
 def dispatch_once(runtime: Runtime, batch: int = BATCH) -> int:
     """Turn up to ``batch`` undispatched events into deliveries; how many events."""
+    if not anything_to_dispatch(runtime):
+        return 0
     with runtime.db.write() as conn:
         if runtime.db.dialect == "postgresql":
             got = conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({DISPATCH_LOCK})")
@@ -59,8 +75,27 @@ def dispatch_once(runtime: Runtime, batch: int = BATCH) -> int:
             events.update().where(events.c.id.in_([r.id for r in rows])).values(dispatched=True)
         )
         if out:
-            conn.execute(deliveries.insert(), out)
+            _insert_deliveries(conn, out)
         return len(rows)
+
+
+def _insert_deliveries(conn: Connection, out: list[dict[str, Any]]) -> None:
+    """The deliveries, and the records each is about (the worker orders by those)."""
+    record_ids = [item.pop("record_ids") for item in out]
+    inserted = conn.execute(
+        deliveries.insert().returning(deliveries.c.id, sort_by_parameter_order=True), out
+    )
+    about = [
+        {
+            "org_id": item["org_id"],
+            "delivery_id": delivery_id,
+            "target_key": item["target_key"],
+            "record_id": record_id,
+        }
+        for item, delivery_id, ids in zip(out, inserted.scalars(), record_ids, strict=True)
+        for record_id in dict.fromkeys(ids)
+    ]
+    conn.execute(delivery_records.insert(), about)
 
 
 def _groups(org_events: list[Any]) -> list[list[Any]]:
@@ -81,7 +116,7 @@ def _delivery(
     org_id: int,
     kind: str,
     target: str,
-    event_ids: list[int],
+    about: list[Any],
     method: str,
     url: str,
     body: bytes,
@@ -93,7 +128,8 @@ def _delivery(
         "target_kind": kind,
         "target_id": target,
         "target_key": f"{kind}:{target}",
-        "event_ids": event_ids,
+        "event_ids": [e.id for e in about],
+        "record_ids": [e.record_id for e in about],
         "method": method,
         "url": url,
         "body": body.decode(),
@@ -144,7 +180,7 @@ def _for_channels(
                     scope.org_id,
                     "channel",
                     f"{channel.channel_id}:{first.module}",
-                    [e.id for e in members],
+                    members,
                     "POST",
                     channel.notify_url,
                     json_bytes(body),
@@ -220,7 +256,7 @@ def _for_webhooks(
                     scope.org_id,
                     "webhook",
                     str(hook.id),
-                    [event.id],
+                    [event],
                     hook.http_method,
                     hook.url,
                     json_bytes(body),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -47,7 +48,7 @@ def fill_placeholders(value: Any, module: Module, record_id: int, record: dict[s
     if not isinstance(value, str):
         return value
 
-    def replace(match: Any) -> str:
+    def replace(match: re.Match[str]) -> str:
         if match.group(1) != module.api_name:
             return match.group(0)
         name = match.group(2)

@@ -430,3 +430,22 @@ delivery_attempts = Table(
     Column("worker", String(64), nullable=True),
 )
 Index("ix_attempts_delivery", delivery_attempts.c.org_id, delivery_attempts.c.delivery_id)
+
+# The records each delivery is about, per target: a delivery waits while an earlier one for
+# the same target and record is still pending (ordering per record, not per target).
+delivery_records = Table(
+    "delivery_records",
+    metadata,
+    Column("org_id", BigInteger, nullable=False),
+    Column("delivery_id", BigInteger, nullable=False),
+    Column("target_key", String(140), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    PrimaryKeyConstraint("org_id", "delivery_id", "target_key", "record_id"),
+)
+Index(
+    "ix_delivery_records_order",
+    delivery_records.c.org_id,
+    delivery_records.c.target_key,
+    delivery_records.c.record_id,
+    delivery_records.c.delivery_id,
+)
