@@ -7,6 +7,7 @@ import typer
 from zcrm import __version__
 from zcrm.cli.clients import clients_app
 from zcrm.cli.emulator import emulator_app
+from zcrm.cli.events import deliveries_command, worker
 from zcrm.cli.grant import grant
 from zcrm.cli.orgs import orgs_app
 from zcrm.cli.serve import serve
@@ -26,6 +27,8 @@ app.command()(grant)
 app.add_typer(orgs_app, name="orgs")
 app.command()(usage)
 app.add_typer(emulator_app, name="emulator")
+app.command()(worker)
+app.command("deliveries")(deliveries_command)
 
 
 @app.command()

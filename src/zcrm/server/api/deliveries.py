@@ -8,12 +8,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.responses import Response
 from starlette.routing import Route
 
 from zcrm.server.api.http import ApiCall, api_endpoint
 from zcrm.server.api.params import choice_param
 from zcrm.server.api.responses import json_response, no_content
+from zcrm.server.api.webhooks import PERMISSION
 from zcrm.server.errors import InvalidData
 from zcrm.server.services import deliveries
 from zcrm.server.services.scopes import need, settings_scope
@@ -64,18 +67,31 @@ def webhook_deliveries(call: ApiCall) -> Response:
     return _page(call, "webhook", str(_id(call, "webhook_id")))
 
 
+def _authorize(call: ApiCall, operation: str) -> Callable[[str], None]:
+    """A delivery is seen (and sent again) with its target's scope: a channel's with the
+    notifications scope, a webhook's with the webhooks settings scope (and, to send it
+    again, as an administrator)."""
+
+    def check(kind: str) -> None:
+        if kind == "webhook":
+            call.caller.require(settings_scope("webhooks", operation))
+            if operation != "READ":
+                call.caller.require_admin(PERMISSION)
+        else:
+            call.caller.require(need("ZohoCRM", "notifications", None, operation))
+
+    return check
+
+
 def get_delivery(call: ApiCall) -> Response:
     """One delivery with its payload and every attempt."""
     call.caller.require_any(
         need("ZohoCRM", "notifications", None, "READ"), settings_scope("webhooks", "READ")
     )
-    return json_response(
-        {
-            "deliveries": [
-                deliveries.get_delivery(call.runtime, call.caller, _id(call, "delivery_id"))
-            ]
-        }
+    found = deliveries.get_delivery(
+        call.runtime, call.caller, _id(call, "delivery_id"), _authorize(call, "READ")
     )
+    return json_response({"deliveries": [found]})
 
 
 def redeliver(call: ApiCall) -> Response:
@@ -83,9 +99,10 @@ def redeliver(call: ApiCall) -> Response:
     call.caller.require_any(
         need("ZohoCRM", "notifications", None, "UPDATE"), settings_scope("webhooks", "UPDATE")
     )
-    return json_response(
-        {"deliveries": [deliveries.redeliver(call.runtime, call.caller, _id(call, "delivery_id"))]}
+    result = deliveries.redeliver(
+        call.runtime, call.caller, _id(call, "delivery_id"), _authorize(call, "UPDATE")
     )
+    return json_response({"deliveries": [result]})
 
 
 routes = [

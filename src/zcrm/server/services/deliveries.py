@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,21 +87,28 @@ def _attempts(scope: OrgScope, delivery_id: int) -> list[Any]:
     )
 
 
-def get_delivery(runtime: Runtime, caller: Caller, delivery_id: int) -> Json:
+def get_delivery(
+    runtime: Runtime, caller: Caller, delivery_id: int, authorize: Callable[[str], None]
+) -> Json:
+    """One delivery and its attempts; ``authorize`` vets the caller for its target kind."""
     with runtime.db.read_org(caller.org.id) as scope:
         row = scope.execute(scope.select(deliveries).where(deliveries.c.id == delivery_id)).first()
         if row is None:
             raise InvalidData("the delivery id given seems to be invalid", resource_path_index=1)
+        authorize(row.target_kind)
         return delivery_json(row, caller.user.time_zone, _attempts(scope, delivery_id))
 
 
-def redeliver(runtime: Runtime, caller: Caller, delivery_id: int) -> Json:
+def redeliver(
+    runtime: Runtime, caller: Caller, delivery_id: int, authorize: Callable[[str], None]
+) -> Json:
     """Send a dead (or delivered) delivery again, with a fresh retry schedule."""
     now = runtime.clock.timestamp()
     with runtime.db.write_org(caller.org.id) as scope:
         row = scope.execute(scope.select(deliveries).where(deliveries.c.id == delivery_id)).first()
         if row is None:
             raise InvalidData("the delivery id given seems to be invalid", resource_path_index=1)
+        authorize(row.target_kind)
         if row.status in ("pending", "delivering"):
             raise NotAllowed("the delivery is still under way", status=row.status)
         scope.execute(
