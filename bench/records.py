@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +34,7 @@ from zcrm.server.runtime import Runtime  # noqa: E402
 from zcrm.server.storage.engine import normalise_url  # noqa: E402
 from zcrm.settings import Settings  # noqa: E402
 from zcrm.testing import make_org  # noqa: E402
+from zcrm.testing.live import start_server_process  # noqa: E402
 
 LAST_NAMES = ["Ortega", "Nguyen", "Smith", "Okafor", "Schmidt", "Rossi", "Kowalski", "Silva"]
 SOURCES = ["Advertisement", "Cold Call", "Trade Show", "Web Download", "Partner"]
@@ -52,42 +50,6 @@ def lead(i: int) -> dict[str, Any]:
         "Lead_Source": SOURCES[i % len(SOURCES)],
         "Annual_Revenue": float(i % 100000),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ZCRM_DATABASE_URL": db_url, "ZCRM_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "zcrm.server.app:app_from_env",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/crm/v6/org", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("server did not start")
 
 
 def api_inserts(client: httpx.Client, count: int, offset: int) -> float:
@@ -167,13 +129,10 @@ def main() -> None:
     runtime = Runtime.open(Settings(database_url=db_url))
     org = make_org(runtime)
     module_id = runtime.metadata.get(org.org_id).module("Leads").id
-    port = free_port()
-    server = start_server(db_url, port)
+    server, url = start_server_process(db_url, log_level="warning")
     api_rates, raw_rates, latencies = [], [], []
     try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers=org.headers(), timeout=60
-        ) as client:
+        with httpx.Client(base_url=url, headers=org.headers(), timeout=60) as client:
             for round_no in range(args.rounds):
                 offset = round_no * args.records * 2
                 api_rates.append(api_inserts(client, args.records, offset))
