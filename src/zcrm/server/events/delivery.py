@@ -14,7 +14,6 @@ pending or under way. Deliveries about different records go out in parallel.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,18 +103,30 @@ def _claimable(dialect: str, limit: int, expired: bool, lock: bool = True) -> Se
     return query
 
 
-def _claim_in(conn: Connection, dialect: str, now: float, limit: int) -> list[Claimed]:
-    rows = list(conn.execute(_claimable(dialect, limit, True), {"now": now}).all())
+_TAKE = (
+    deliveries.update()
+    .where(deliveries.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="delivering",
+        lease_until=bindparam("lease", type_=Float),
+        attempts=deliveries.c.attempts + 1,
+    )
+)
+
+
+def _claim_in(
+    conn: Connection, dialect: str, now: float, limit: int, expired: bool = True
+) -> list[Claimed]:
+    """Claim up to ``limit``: with ``expired``, first those whose lease ran out."""
+    rows = []
+    if expired:
+        rows = list(conn.execute(_claimable(dialect, limit, True), {"now": now}).all())
     if len(rows) < limit:
         rows += conn.execute(_claimable(dialect, limit - len(rows), False), {"now": now}).all()
     if not rows:
         return []
     lease = now + LEASE_SECONDS
-    conn.execute(
-        deliveries.update()
-        .where(deliveries.c.id.in_([row.id for row in rows]))
-        .values(status="delivering", lease_until=lease, attempts=deliveries.c.attempts + 1)
-    )
+    conn.execute(_TAKE, {"ids": [row.id for row in rows], "lease": lease})
     return [
         Claimed(
             row.id,
@@ -131,14 +142,15 @@ def _claim_in(conn: Connection, dialect: str, now: float, limit: int) -> list[Cl
     ]
 
 
-def anything_to_claim(runtime: Runtime) -> bool:
-    """A cheap look, without taking the write lock: is any delivery claimable now?"""
+def anything_to_claim(runtime: Runtime, expired: bool = True) -> bool:
+    """A cheap look, without taking the write lock: is any delivery claimable now?
+    (``expired``: those whose lease ran out count too.)"""
     now = runtime.clock.timestamp()
     dialect = runtime.db.dialect
     with runtime.db.read() as conn:
         return any(
-            conn.execute(_claimable(dialect, 1, expired, False), {"now": now}).first()
-            for expired in (True, False)
+            conn.execute(_claimable(dialect, 1, kind, False), {"now": now}).first()
+            for kind in ((True, False) if expired else (False,))
         )
 
 
@@ -192,33 +204,31 @@ def request_for(item: Claimed) -> httpx.Request:
     return httpx.Request(item.method, item.url, content=body, headers=headers)
 
 
-async def _read_head(client: httpx.AsyncClient, request: httpx.Request) -> tuple[int, bytes]:
-    """The status and the first ``EXCERPT`` bytes of the answer (the rest is not read)."""
-    response = await client.send(request, stream=True)
-    try:
-        head = bytearray()
-        async for chunk in response.aiter_bytes():
-            head += chunk
-            if len(head) >= EXCERPT:
-                break
-        return response.status_code, bytes(head[:EXCERPT])
-    finally:
-        await response.aclose()
-
-
-async def send(client: httpx.AsyncClient, item: Claimed, timeout: float) -> Outcome:
-    """Make one attempt: a 2xx answer within ``timeout`` seconds, all phases together
-    (connecting, sending, the status line and the start of the answer)."""
+def send(client: httpx.Client, item: Claimed, timeout: float) -> Outcome:
+    """Make one attempt: a 2xx answer within ``timeout`` seconds. The client's timeout
+    bounds each phase (connecting, sending, each read); an answer that took longer than
+    ``timeout`` in all failed as well. Only the first ``EXCERPT`` bytes are read."""
     started = time.perf_counter()
     try:
-        status, head = await asyncio.wait_for(_read_head(client, request_for(item)), timeout)
-    except (TimeoutError, httpx.TimeoutException):
+        response = client.send(request_for(item), stream=True)
+        try:
+            head = bytearray()
+            for chunk in response.iter_bytes():
+                head += chunk
+                if len(head) >= EXCERPT:
+                    break
+        finally:
+            response.close()
+    except httpx.TimeoutException:
         return Outcome(None, None, "timeout", (time.perf_counter() - started) * 1000)
     except Exception as exc:  # refused, reset, a bad URL …: a failed attempt, never a crash
         error = f"{type(exc).__name__}: {exc}"[:EXCERPT]
         return Outcome(None, None, error, (time.perf_counter() - started) * 1000)
     latency = (time.perf_counter() - started) * 1000
-    return Outcome(status, head.decode("utf-8", "replace"), None, latency)
+    if latency > timeout * 1000:
+        return Outcome(response.status_code, None, "timeout", latency)
+    excerpt = bytes(head[:EXCERPT]).decode("utf-8", "replace")
+    return Outcome(response.status_code, excerpt, None, latency)
 
 
 _RECORD_ATTEMPT = delivery_attempts.insert()
@@ -299,17 +309,26 @@ def finish_many(runtime: Runtime, results: list[tuple[Claimed, Outcome]], worker
 
 
 def settle(
-    runtime: Runtime, results: list[tuple[Claimed, Outcome]], limit: int, worker: str
+    runtime: Runtime,
+    results: list[tuple[Claimed, Outcome]],
+    limit: int,
+    worker: str,
+    *,
+    expired: bool = True,
 ) -> list[Claimed]:
     """Record finished attempts and claim up to ``limit`` more, in one transaction (one
-    write lock per round, which matters on SQLite); none taken when nothing is due."""
-    if not results and (limit <= 0 or not anything_to_claim(runtime)):
+    write lock per round, which matters on SQLite); none taken when nothing is due.
+    ``expired=False`` skips looking for deliveries whose lease ran out (a worker need
+    not look every round: a lease lasts ``LEASE_SECONDS``)."""
+    if not results and (limit <= 0 or not anything_to_claim(runtime, expired)):
         return []
     now = runtime.clock.timestamp()
     with runtime.db.write() as conn:
         if results:
             _record_in(conn, runtime, now, results, worker)
-        return _claim_in(conn, runtime.db.dialect, now, limit) if limit > 0 else []
+        if limit <= 0:
+            return []
+        return _claim_in(conn, runtime.db.dialect, now, limit, expired)
 
 
 def finish(runtime: Runtime, item: Claimed, outcome: Outcome, worker: str) -> str:

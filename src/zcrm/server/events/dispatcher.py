@@ -39,11 +39,13 @@ DISPATCH_LOCK = 726374
 BATCH = 500
 
 
+_WAITING = select(events.c.id).where(events.c.dispatched.is_(False)).limit(1)
+
+
 def anything_to_dispatch(runtime: Runtime) -> bool:
     """A cheap look, without taking the write lock: is any event waiting?"""
     with runtime.db.read() as conn:
-        waiting = select(events.c.id).where(events.c.dispatched.is_(False)).limit(1)
-        return conn.execute(waiting).first() is not None
+        return conn.execute(_WAITING).first() is not None
 
 
 def dispatch_once(runtime: Runtime, batch: int = BATCH) -> int:
