@@ -33,34 +33,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from zcrm.server.app import create_app  # noqa: E402
+from zcrm.server.catalogue.common import LEAD_SOURCES, LEAD_STATUSES, NONE  # noqa: E402
 from zcrm.server.runtime import Runtime  # noqa: E402
 from zcrm.server.services.orgs import set_limits  # noqa: E402
 from zcrm.server.storage.engine import normalise_url  # noqa: E402
 from zcrm.settings import Settings  # noqa: E402
 from zcrm.testing import make_org  # noqa: E402
 
-SOURCES = [
-    "Advertisement",
-    "Cold Call",
-    "Employee Referral",
-    "External Referral",
-    "Online Store",
-    "Partner",
-    "Public Relations",
-    "Trade Show",
-    "Web Download",
-    "Chat",
-]
-STATUSES = [
-    "Attempted to Contact",
-    "Contact in Future",
-    "Contacted",
-    "Junk Lead",
-    "Lost Lead",
-    "Not Contacted",
-    "Pre-Qualified",
-    "Not Qualified",
-]
+SOURCES = [v for v in LEAD_SOURCES if v != NONE]
+STATUSES = [v for v in LEAD_STATUSES if v != NONE]
 LAST = ["Ortega", "Nguyen", "Smith", "Okafor", "Schmidt", "Rossi", "Kowalski", "Silva"]
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

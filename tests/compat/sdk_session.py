@@ -50,6 +50,17 @@ def initialise(
     return store
 
 
+def sign_in(base_url: str, org: Any, folder: Path) -> FileStore:
+    """The SDK initialised as ``org``'s admin with a fresh grant code (a Self Client)."""
+    return initialise(
+        base_url,
+        folder,
+        client_id=org.client.client_id,
+        client_secret=org.client.client_secret,
+        grant_token=org.grant_code(),
+    )
+
+
 def run_in_thread(fn: Callable[[], T], timeout: float = 120) -> T:
     outcome: dict[str, Any] = {}
 

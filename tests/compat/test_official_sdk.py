@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sdk_session import initialise, run_in_thread
+from sdk_session import run_in_thread, sign_in
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.fields import FieldsOperations, GetFieldsParam
 from zohocrmsdk.src.com.zoho.crm.api.modules import ModulesOperations
@@ -34,16 +34,6 @@ from zcrm.testing import OrgHandle
 from zcrm.testing.live import LiveServer
 
 pytestmark = pytest.mark.compat
-
-
-def start_sdk(live_server: LiveServer, org: OrgHandle, folder: Path) -> None:
-    initialise(
-        live_server.url,
-        folder,
-        client_id=org.client.client_id,
-        client_secret=org.client.client_secret,
-        grant_token=org.grant_code(),
-    )
 
 
 def actions(response: Any, status: int) -> list[Any]:
@@ -82,7 +72,7 @@ def test_grant_exchange_saves_a_token_keyed_by_email_and_zgid(
     live_server: LiveServer, org: OrgHandle, sdk_dir: Path
 ) -> None:
     def scenario() -> list[dict[str, str]]:
-        start_sdk(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         # Any call works with the exchanged token.
         assert ModulesOperations().get_modules().get_status_code() == 200
         with open(sdk_dir / "tokens.csv", newline="") as handle:
@@ -99,7 +89,7 @@ def test_grant_exchange_saves_a_token_keyed_by_email_and_zgid(
 
 def test_modules_and_fields(live_server: LiveServer, org: OrgHandle, sdk_dir: Path) -> None:
     def scenario() -> tuple[list[str], dict[str, Any]]:
-        start_sdk(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         modules = ModulesOperations().get_modules()
         assert modules.get_status_code() == 200
         wrapper = modules.get_object()
@@ -122,7 +112,7 @@ def test_modules_and_fields(live_server: LiveServer, org: OrgHandle, sdk_dir: Pa
 
 def test_lead_life_cycle(live_server: LiveServer, org: OrgHandle, sdk_dir: Path) -> None:
     def scenario() -> None:
-        start_sdk(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         leads = RecordOperations("Leads")
 
         # Create: three good records and one without its mandatory Last_Name.
@@ -224,7 +214,7 @@ def test_contact_linked_to_an_account(
     live_server: LiveServer, org: OrgHandle, sdk_dir: Path
 ) -> None:
     def scenario() -> None:
-        start_sdk(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         account = Record()
         account.add_key_value("Account_Name", "Northwind")
         (account_id,) = created_ids(RecordOperations("Accounts").create_records(body(account)))
@@ -281,7 +271,7 @@ def test_every_module_takes_sdk_writes(
     from datetime import datetime
 
     def scenario() -> Any:
-        start_sdk(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         record = Record()
         for key, value in fields.items():
             if key.endswith(("_Time", "_DateTime")):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sdk_session import initialise, run_in_thread
+from sdk_session import run_in_thread, sign_in
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.notifications import (
     ActionWrapper,
@@ -30,16 +30,6 @@ pytestmark = pytest.mark.compat
 CHANNEL = "1000000068001"
 
 
-def _sign_in(live_server: LiveServer, sdk_dir: Path, org: OrgHandle) -> None:
-    initialise(
-        live_server.url,
-        sdk_dir,
-        client_id=org.client.client_id,
-        client_secret=org.client.client_secret,
-        grant_token=org.grant_code(),
-    )
-
-
 def test_enable_list_receive_delete(
     live_server: LiveServer,
     org: OrgHandle,
@@ -51,7 +41,7 @@ def test_enable_list_receive_delete(
     worker = EventWorker(runtime, timeout=2)
 
     def enable_and_list() -> tuple[Any, Any]:
-        _sign_in(live_server, sdk_dir, org)
+        sign_in(live_server.url, org, sdk_dir)
         operations = NotificationsOperations()
         enabled = operations.enable_notifications(_channel(receiver.url + "/zoho", ["Leads.all"]))
         params = ParameterMap()
@@ -122,7 +112,7 @@ def test_update_replace_and_disable(live_server: LiveServer, org: OrgHandle, sdk
     url = "https://hooks.example.com/zoho?tenant=7"
 
     def scenario() -> dict[str, Any]:
-        _sign_in(live_server, sdk_dir, org)
+        sign_in(live_server.url, org, sdk_dir)
         operations = NotificationsOperations()
         seen: dict[str, Any] = {}
         _messages(operations.enable_notifications(_channel(url, ["Leads.all"])))

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sdk_session import initialise, run_in_thread
+from sdk_session import run_in_thread, sign_in
 from zohocrmsdk.src.com.zoho.crm.api import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.coql import APIException as CoqlError
 from zohocrmsdk.src.com.zoho.crm.api.coql import BodyWrapper as CoqlBody
@@ -37,21 +37,11 @@ def leads(api: Api) -> dict[str, int]:
     return {"Rec1": int(ids[0]), "Rec2": int(ids[1]), "Other": int(ids[2])}
 
 
-def start(live_server: LiveServer, org: OrgHandle, folder: Path) -> None:
-    initialise(
-        live_server.url,
-        folder,
-        client_id=org.client.client_id,
-        client_secret=org.client.client_secret,
-        grant_token=org.grant_code(),
-    )
-
-
 def test_search_records(
     live_server: LiveServer, org: OrgHandle, sdk_dir: Path, leads: dict[str, int]
 ) -> None:
     def scenario() -> tuple[list[int], Any, Any, Any]:
-        start(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         operations = RecordOperations("Leads")
         params = ParameterMap()
         params.add(
@@ -88,7 +78,7 @@ def test_coql(
     live_server: LiveServer, org: OrgHandle, sdk_dir: Path, leads: dict[str, int]
 ) -> None:
     def scenario() -> tuple[Any, Any, Any]:
-        start(live_server, org, sdk_dir)
+        sign_in(live_server.url, org, sdk_dir)
         operations = CoqlOperations()
         body = CoqlBody()
         body.set_select_query(

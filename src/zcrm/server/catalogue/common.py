@@ -60,6 +60,17 @@ NOTE_PARENT_MODULES: tuple[str, ...] = (
 
 SALUTATIONS: Values = [NONE, "Mr.", "Mrs.", "Ms.", "Dr.", "Prof."]
 
+LEAD_STATUSES: Values = [
+    NONE,
+    "Attempted to Contact",
+    "Contact in Future",
+    "Contacted",
+    "Junk Lead",
+    "Lost Lead",
+    "Not Contacted",
+    "Pre-Qualified",
+    "Not Qualified",
+]
 LEAD_SOURCES: Values = [
     NONE,
     "Advertisement",
