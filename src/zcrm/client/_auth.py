@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from zcrm.client._config import Endpoints
-from zcrm.client._errors import OAuthError
+from zcrm.client._errors import OAuthError, error_for
 from zcrm.client._tokens import Token
 
 
@@ -59,7 +59,16 @@ def token_request(
 
 
 def accept_token(response: httpx.Response, now: float, current: Token | None) -> Token:
-    """The token in an accounts-server answer, or :class:`OAuthError`."""
+    """The token in an accounts-server answer, or :class:`OAuthError` when it refused;
+    a 5xx (the server failed, it refused nothing) is a :class:`ServerError`."""
+    if response.status_code >= 500:
+        try:
+            failed: Any = response.json()
+        except ValueError:
+            failed = None
+        raise error_for(
+            response.status_code, failed, request_id=response.headers.get("x-request-id")
+        )
     try:
         body: Any = response.json()
     except ValueError:

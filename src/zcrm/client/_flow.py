@@ -41,6 +41,10 @@ class NeedToken:
 Instruction = httpx.Request | Sleep | NeedToken
 Flow = Generator[Instruction, Any, T]
 
+# Failures that mean the request never left: no connection was made (refused, or the
+# connect timed out) or none came free in the pool. Safe to retry even for an insert.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
 
 @dataclass
 class Core:
@@ -63,8 +67,8 @@ class Core:
         """One API call with auth, one refresh on INVALID_TOKEN, and retries.
 
         ``idempotent=False`` (inserts): retried only when the server surely did not act
-        (429, or the connection was never made). ``batch=True``: a 400 whose body is a
-        per-record ``data`` array is an answer, not an error.
+        (429, or the request never left: ``NOT_SENT``). ``batch=True``: a 400 whose body
+        is a per-record ``data`` array is an answer, not an error.
         """
         url = path if path.startswith("http") else self.endpoints.crm(path)
         token: str = yield NeedToken()
@@ -90,7 +94,8 @@ class Core:
             try:
                 response: httpx.Response = yield request
             except TransportError as error:
-                connect_only = isinstance(error.__cause__, httpx.ConnectError)
+                error.request_id = error.request_id or request.headers.get("x-request-id")
+                connect_only = isinstance(error.__cause__, NOT_SENT)
                 wait = self.retry.delay(attempt, None, {})
                 if wait is None or not (idempotent or connect_only):
                     raise

@@ -1,6 +1,6 @@
 """When to retry a call and how long to wait: a pure function, jitter kept apart.
 
-Retried: 429, 5xx, timeouts and connection errors, with exponential backoff and
+Retried: 429, 500, 502, 503, 504, timeouts and connection errors, with exponential backoff and
 jitter, never shorter than what the server asked for (``Retry-After``, else
 ``X-RATELIMIT-RESET`` on a 429). Never retried: other 4xx (a 401 is handled by
 one token refresh, not by this policy).

@@ -30,6 +30,17 @@ from zcrm.client._tokens import MemoryTokenStore, Token, TokenStore
 
 T = TypeVar("T")
 
+_REFRESH_LOCKS: dict[str, threading.Lock] = {}
+_REFRESH_LOCKS_GUARD = threading.Lock()
+
+
+def _refresh_lock(store_key: str) -> threading.Lock:
+    """One lock per grant for the whole process, not per client: clients that share a
+    store (a web app making a CRM per request) then refresh once between them, instead
+    of once each and into Zoho's ten-refreshes-in-ten-minutes limit."""
+    with _REFRESH_LOCKS_GUARD:
+        return _REFRESH_LOCKS.setdefault(store_key, threading.Lock())
+
 
 class CRM:
     """A Zoho CRM client (sync). ``crm.leads.create([...])``, ``crm.coql("select …")``.
@@ -87,7 +98,7 @@ class CRM:
         )
         self._sleep = sleep
         self._clock = clock
-        self._token_lock = threading.Lock()
+        self._token_lock = _refresh_lock(self.settings.credentials.store_key)
 
     @property
     def endpoints(self) -> Endpoints:

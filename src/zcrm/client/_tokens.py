@@ -76,10 +76,13 @@ class MemoryTokenStore:
 
 
 class FileTokenStore:
-    """Tokens in a JSON file (mode 0600), rewritten atomically on every change."""
+    """Tokens in a JSON file (mode 0600), rewritten atomically on every change.
+
+    ``~`` in the path is the user's home (``FileTokenStore("~/.config/app/tokens.json")``).
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
         self._lock = threading.Lock()
 
     def _read(self) -> dict[str, Any]:
