@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -96,6 +97,21 @@ def test_default_jitter_is_full_jitter_below_the_ceiling() -> None:
 )
 def test_server_asked_waits(status: int, headers: dict[str, str], expected: float) -> None:
     assert PINNED.delay(1, status, headers) == expected
+
+
+def test_a_wait_beyond_max_server_wait_is_not_waited_for() -> None:
+    assert PINNED.delay(1, 429, {"Retry-After": "901"}) is None  # a spent daily quota
+    assert RetryPolicy(max_server_wait=3600).delay(1, 429, {"Retry-After": "901"}) == 901.0
+
+
+def test_retry_after_as_an_http_date() -> None:
+    from email.utils import format_datetime
+
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    wait = PINNED.delay(1, 503, {"Retry-After": soon})
+    assert wait is not None and 25 <= wait <= 30
+    past = format_datetime(datetime.now(UTC) - timedelta(seconds=30), usegmt=True)
+    assert PINNED.delay(1, 503, {"Retry-After": past}) == 0.5  # the backoff
 
 
 def test_server_wait_reads_httpx_headers() -> None:

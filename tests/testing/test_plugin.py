@@ -45,3 +45,13 @@ def test_zoho_verified_runs_here_without_credentials(crm: CRM) -> None:
     assert [o.ok for o in created] == [True, False]
     assert created.failed[0].code == "MANDATORY_NOT_FOUND"
     crm.leads.delete([i for i in created.ids if i])
+
+
+def test_the_client_guide_example(crm: CRM, zcrm_emulator: Any, zcrm_recorder: Any) -> None:
+    """docs/client.md, "Testing with the pytest plugin", as written there."""
+    crm.leads.create([{"Last_Name": "Ortega"}])
+    zcrm_emulator.fault(route="/crm/v6/Leads*", status=503, count=1)  # Zoho has a bad day
+    assert crm.leads.count() == 1  # the client retries
+    assert len(zcrm_recorder.calls("GET", "/crm/v6/Leads/actions/count")) == 2
+    zcrm_emulator.advance(3700)  # the token expires…
+    assert crm.leads.count() == 1  # …and is refreshed

@@ -1,6 +1,6 @@
 """Errors a Zoho API answers with, as exceptions.
 
-The tree (one family per code, kept true by ``tests/client/test_errors.py``)::
+The tree (one family per code, kept true by ``tests/client/test_retry.py``)::
 
     ZohoAPIError                 every error: status, code, details, message, request_id
     ├── TransportError           no answer (connection refused, reset, timeout)

@@ -2,15 +2,19 @@
 
 Retried: 429, 500, 502, 503, 504, timeouts and connection errors, with exponential backoff and
 jitter, never shorter than what the server asked for (``Retry-After``, else
-``X-RATELIMIT-RESET`` on a 429). Never retried: other 4xx (a 401 is handled by
-one token refresh, not by this policy).
+``X-RATELIMIT-RESET`` on a 429) — unless the server asks for longer than
+``max_server_wait`` (a spent daily quota asks for hours): then the error is raised at
+once, carrying ``retry_after``, for the caller to schedule. Never retried: other 4xx (a
+401 is handled by one token refresh, not by this policy).
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -20,6 +24,8 @@ class RetryPolicy:
     max_attempts: int = 5  # the first try included
     base_delay: float = 0.5
     max_delay: float = 60.0
+    # A server that asks for a longer wait than this is not waited for (raised at once).
+    max_server_wait: float = 900.0
     # Called with the backoff ceiling, returns the wait; pin it in tests.
     jitter: Callable[[float], float] = field(default=lambda ceiling: random.uniform(0, ceiling))
 
@@ -36,6 +42,8 @@ class RetryPolicy:
         wait = self.jitter(backoff)
         asked = server_wait(status, headers)
         if asked is not None:
+            if asked > self.max_server_wait:
+                return None
             wait = max(wait, asked)
         return wait
 
@@ -50,7 +58,14 @@ def server_wait(status: int | None, headers: Mapping[str, str]) -> float | None:
         try:
             return max(0.0, float(raw))
         except ValueError:
-            continue
+            pass
+        if name == "retry-after":  # the other form: an HTTP date
+            try:
+                when = parsedate_to_datetime(raw)
+            except (TypeError, ValueError):
+                continue
+            if when.tzinfo is not None:
+                return max(0.0, when.timestamp() - time.time())
     return None
 
 
