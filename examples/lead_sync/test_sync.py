@@ -7,7 +7,7 @@ from typing import Any
 
 from sync import read_rows, sync_leads
 
-from zcrm.client import CRM, SQLiteDeadLetterStore
+from zcrm.client import CRM, DeadLetter, SQLiteDeadLetterStore
 
 CSV = """first_name,last_name,company,email,phone,source
 Ada,Lovelace,Analytical Engines,ada@example.com,+44 20 7946 0000,Trade Show
@@ -45,13 +45,14 @@ def test_failed_rows_wait_in_the_dead_letter_store(crm: CRM, tmp_path: Path) -> 
     sync_leads(crm, read_rows(write_csv(tmp_path)))
     letters = crm.dead_letters.list("Leads")
     assert len(letters) == 2
-    for letter in letters:  # someone fixes the data…
-        letter.record.setdefault("Last_Name", "Turing")
-        if letter.record.get("Email") == "not-an-email":
-            letter.record["Email"] = "edsger@example.com"
-        crm.dead_letters.discard(letter.id)
-        crm.dead_letters.add("Leads", "upsert", letter.record, None, None, {})
-    retried = crm.leads.retry_dead_letters()
+
+    def fix(letter: DeadLetter) -> dict[str, Any]:  # someone fixes the data…
+        record = {"Last_Name": "Turing", **letter.record}
+        if record.get("Email") == "not-an-email":
+            record["Email"] = "edsger@example.com"
+        return record
+
+    retried = crm.leads.retry_dead_letters(fix)
     assert len(retried.succeeded) == 2 and crm.dead_letters.list() == []
     assert crm.leads.count() == 4
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from zcrm.client._auth import Credentials, accept_token, token_request
 from zcrm.client._batch import BatchResult, Outcome, chunks
 from zcrm.client._channels import AsyncWatchKeeper
 from zcrm.client._config import Endpoints
-from zcrm.client._deadletter import DeadLetterStore
+from zcrm.client._deadletter import RESEND, DeadLetterStore, Fix, settle_letter
 from zcrm.client._errors import TransportError
 from zcrm.client._flow import Core, Flow, NeedToken, Sleep
 from zcrm.client._paging import (
@@ -29,6 +30,18 @@ from zcrm.client._settings import ClientSettings, should_dead_letter, write_extr
 from zcrm.client._tokens import MemoryTokenStore, Token, TokenStore
 
 T = TypeVar("T")
+
+
+# One refresh at a time per credentials, for every AsyncCRM on an event loop (clients that
+# share a token store then refresh once, not once each). Locks belong to their loop.
+_REFRESH_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _refresh_lock(store_key: str) -> asyncio.Lock:
+    locks = _REFRESH_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault(store_key, asyncio.Lock())
 
 
 class AsyncCRM:
@@ -87,7 +100,6 @@ class AsyncCRM:
         )
         self._sleep = sleep
         self._clock = clock
-        self._token_lock = asyncio.Lock()
 
     @property
     def endpoints(self) -> Endpoints:
@@ -122,7 +134,7 @@ class AsyncCRM:
     async def access_token(self, refused: str | None = None) -> str:
         """A valid access token, refreshed (by one thread at a time) when needed."""
         key = self.settings.credentials.store_key
-        async with self._token_lock:
+        async with _refresh_lock(key):
             current = self.tokens.load(key)
             if (
                 current is not None
@@ -341,6 +353,7 @@ class AsyncModule:
         extra: dict[str, Any],
         *,
         idempotent: bool,
+        keep_failures: bool = True,
     ) -> BatchResult:
         outcomes: list[Outcome] = []
         for offset, chunk in chunks(records, self.crm.settings.chunk_size):
@@ -348,7 +361,7 @@ class AsyncModule:
                 ops.write(self.crm.core, method, path, offset, chunk, extra, idempotent=idempotent)
             )
         result = BatchResult(tuple(outcomes))
-        if self.crm.dead_letters is not None:
+        if keep_failures and self.crm.dead_letters is not None:
             for outcome in result.failed:
                 if should_dead_letter(outcome):
                     self.crm.dead_letters.add(
@@ -395,30 +408,31 @@ class AsyncModule:
             outcomes += await self.crm.run(ops.delete(self.crm.core, self.api_name, offset, chunk))
         return BatchResult(tuple(outcomes))
 
-    async def retry_dead_letters(self) -> BatchResult:
-        """Send this module's dead letters again; the ones that now succeed are removed."""
+    async def retry_dead_letters(self, fix: Fix | None = None) -> BatchResult:
+        """Send this module's dead letters again, each first through ``fix`` when given
+        (it returns the corrected record, or None to discard the letter). Those that go
+        through are removed; the others stay, with their new error."""
         store = self.crm.dead_letters
         if store is None:
             return BatchResult(())
-        letters = store.list(self.api_name)
         outcomes: list[Outcome] = []
-        for letter in letters:
-            single = (
-                self.create
-                if letter.operation == "create"
-                else self.update
-                if letter.operation == "update"
-                else self.upsert
+        for letter in store.list(self.api_name):
+            record = letter.record if fix is None else fix(letter)
+            if record is None:
+                store.discard(letter.id)
+                continue
+            method, suffix, idempotent = RESEND[letter.operation]
+            path = self.api_name + suffix
+            result = await self._batch(
+                letter.operation,
+                method,
+                path,
+                [record],
+                {},
+                idempotent=idempotent,
+                keep_failures=False,
             )
-            previous, self.crm.dead_letters = self.crm.dead_letters, None
-            try:
-                result = await single([letter.record])
-            finally:
-                self.crm.dead_letters = previous
             outcome = result.outcomes[0]
             outcomes.append(outcome)
-            if outcome.ok:
-                store.discard(letter.id)
-            else:
-                store.bump(letter.id)
+            settle_letter(store, letter, record, outcome)
         return BatchResult(tuple(outcomes))

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,6 +26,16 @@ class DeadLetter:
     details: dict[str, Any]
     failed_at: float
     attempts: int
+
+
+# How a letter's write is sent again: operation -> (method, path suffix, idempotent)
+RESEND: dict[str, tuple[str, str, bool]] = {
+    "create": ("POST", "", False),
+    "update": ("PUT", "", True),
+    "upsert": ("POST", "/upsert", True),
+}
+# Given a letter, the record to send again (corrected), or None to discard the letter.
+Fix = Callable[["DeadLetter"], "dict[str, Any] | None"]
 
 
 class DeadLetterStore(Protocol):
@@ -107,3 +118,19 @@ class SQLiteDeadLetterStore:
                 "UPDATE dead_letters SET attempts = attempts + 1, failed_at = ? WHERE id = ?",
                 (time.time(), letter_id),
             )
+
+
+def settle_letter(
+    store: DeadLetterStore, letter: DeadLetter, sent: dict[str, Any], outcome: Any
+) -> None:
+    """After a letter was sent again: gone when it went through; else kept, with the
+    record as sent and the new error when a fix changed it, or one more attempt counted."""
+    if outcome.ok:
+        store.discard(letter.id)
+    elif sent == letter.record:
+        store.bump(letter.id)
+    else:
+        store.discard(letter.id)
+        store.add(
+            letter.module, letter.operation, sent, outcome.code, outcome.message, outcome.details
+        )

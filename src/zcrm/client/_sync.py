@@ -14,7 +14,7 @@ from zcrm.client._auth import Credentials, accept_token, token_request
 from zcrm.client._batch import BatchResult, Outcome, chunks
 from zcrm.client._channels import WatchKeeper
 from zcrm.client._config import Endpoints
-from zcrm.client._deadletter import DeadLetterStore
+from zcrm.client._deadletter import RESEND, DeadLetterStore, Fix, settle_letter
 from zcrm.client._errors import TransportError
 from zcrm.client._flow import Core, Flow, NeedToken, Sleep
 from zcrm.client._paging import (
@@ -339,6 +339,7 @@ class Module:
         extra: dict[str, Any],
         *,
         idempotent: bool,
+        keep_failures: bool = True,
     ) -> BatchResult:
         outcomes: list[Outcome] = []
         for offset, chunk in chunks(records, self.crm.settings.chunk_size):
@@ -346,7 +347,7 @@ class Module:
                 ops.write(self.crm.core, method, path, offset, chunk, extra, idempotent=idempotent)
             )
         result = BatchResult(tuple(outcomes))
-        if self.crm.dead_letters is not None:
+        if keep_failures and self.crm.dead_letters is not None:
             for outcome in result.failed:
                 if should_dead_letter(outcome):
                     self.crm.dead_letters.add(
@@ -393,30 +394,31 @@ class Module:
             outcomes += self.crm.run(ops.delete(self.crm.core, self.api_name, offset, chunk))
         return BatchResult(tuple(outcomes))
 
-    def retry_dead_letters(self) -> BatchResult:
-        """Send this module's dead letters again; the ones that now succeed are removed."""
+    def retry_dead_letters(self, fix: Fix | None = None) -> BatchResult:
+        """Send this module's dead letters again, each first through ``fix`` when given
+        (it returns the corrected record, or None to discard the letter). Those that go
+        through are removed; the others stay, with their new error."""
         store = self.crm.dead_letters
         if store is None:
             return BatchResult(())
-        letters = store.list(self.api_name)
         outcomes: list[Outcome] = []
-        for letter in letters:
-            single = (
-                self.create
-                if letter.operation == "create"
-                else self.update
-                if letter.operation == "update"
-                else self.upsert
+        for letter in store.list(self.api_name):
+            record = letter.record if fix is None else fix(letter)
+            if record is None:
+                store.discard(letter.id)
+                continue
+            method, suffix, idempotent = RESEND[letter.operation]
+            path = self.api_name + suffix
+            result = self._batch(
+                letter.operation,
+                method,
+                path,
+                [record],
+                {},
+                idempotent=idempotent,
+                keep_failures=False,
             )
-            previous, self.crm.dead_letters = self.crm.dead_letters, None
-            try:
-                result = single([letter.record])
-            finally:
-                self.crm.dead_letters = previous
             outcome = result.outcomes[0]
             outcomes.append(outcome)
-            if outcome.ok:
-                store.discard(letter.id)
-            else:
-                store.bump(letter.id)
+            settle_letter(store, letter, record, outcome)
         return BatchResult(tuple(outcomes))
