@@ -26,7 +26,7 @@ from zcrm.server.storage.schema import deliveries, delivery_attempts
 
 def worker(
     db: DbOption = None,
-    concurrency: Annotated[int, typer.Option(help="Deliveries sent at once.")] = 8,
+    concurrency: Annotated[int, typer.Option(help="Deliveries sent at once.")] = 16,
     no_dispatch: Annotated[
         bool, typer.Option("--no-dispatch", help="Only deliver; let other processes dispatch.")
     ] = False,

@@ -14,13 +14,15 @@ pending or under way. Deliveries about different records go out in parallel.
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
-import httpx
 import orjson
+import urllib3
 from sqlalchemy import Connection, Float, Select, and_, bindparam, exists, literal, select
 from sqlalchemy.orm import aliased
 
@@ -187,9 +189,17 @@ def _query_parameters(body: bytes) -> dict[str, str]:
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
 
-def request_for(item: Claimed) -> httpx.Request:
+@dataclass(frozen=True)
+class Request:
+    method: str
+    url: str
+    body: bytes | None
+    headers: dict[str, str]
+
+
+def request_for(item: Claimed) -> Request:
     """The HTTP request of one attempt: the body as stored (signed), or for a GET webhook
-    its module, operation, id and parameters as a query string."""
+    its module, operation, id and parameters added to the URL's query string."""
     body = item.body.encode()
     headers = {
         "Content-Type": "application/json",
@@ -200,35 +210,58 @@ def request_for(item: Claimed) -> httpx.Request:
     if item.signing_key:
         headers[SIGNATURE_HEADER] = sign(item.signing_key, body)
     if item.method == "GET":
-        return httpx.Request("GET", item.url, params=_query_parameters(body), headers=headers)
-    return httpx.Request(item.method, item.url, content=body, headers=headers)
+        query = urlencode(_query_parameters(body))
+        url = f"{item.url}{'&' if '?' in item.url else '?'}{query}" if query else item.url
+        return Request("GET", url, None, headers)
+    return Request(item.method, item.url, body, headers)
 
 
-def send(client: httpx.Client, item: Claimed, timeout: float) -> Outcome:
-    """Make one attempt: a 2xx answer within ``timeout`` seconds. The client's timeout
-    bounds each phase (connecting, sending, each read); an answer that took longer than
-    ``timeout`` in all failed as well. Only the first ``EXCERPT`` bytes are read."""
+def sender(connections: int, tls: ssl.SSLContext | None = None) -> urllib3.PoolManager:
+    """The connection pools a worker sends through (thread-safe; kept-alive per host).
+
+    urllib3, not httpx, here: with several threads sending at once httpx's pool spends
+    twice the CPU per request on its locks (measured: 8 threads on loopback, httpx
+    0.80k requests/s at 1.2 ms CPU each, urllib3 1.75k/s at 0.58 ms)."""
+    return urllib3.PoolManager(
+        num_pools=64, maxsize=connections, block=False, retries=False, ssl_context=tls
+    )
+
+
+def send(pool: urllib3.PoolManager, item: Claimed, timeout: float) -> Outcome:
+    """Make one attempt: a 2xx answer within ``timeout`` seconds (bounding connecting
+    and each read; an answer that took longer in all failed as well). Only the first
+    ``EXCERPT`` bytes of the answer are kept."""
     started = time.perf_counter()
+    request = request_for(item)
     try:
-        response = client.send(request_for(item), stream=True)
+        response = pool.request(
+            request.method,
+            request.url,
+            body=request.body,
+            headers=request.headers,
+            preload_content=False,
+            redirect=False,
+            retries=False,
+            timeout=urllib3.Timeout(connect=timeout, read=timeout),
+        )
         try:
-            head = bytearray()
-            for chunk in response.iter_bytes():
-                head += chunk
-                if len(head) >= EXCERPT:
-                    break
-        finally:
+            head = response.read(EXCERPT)
+            if response.length_remaining == 0:
+                response.release_conn()  # fully read: the connection is kept alive
+            else:
+                response.close()  # more (or unknown) left: not worth reading
+        except BaseException:
             response.close()
-    except httpx.TimeoutException:
+            raise
+    except urllib3.exceptions.TimeoutError:
         return Outcome(None, None, "timeout", (time.perf_counter() - started) * 1000)
     except Exception as exc:  # refused, reset, a bad URL …: a failed attempt, never a crash
         error = f"{type(exc).__name__}: {exc}"[:EXCERPT]
         return Outcome(None, None, error, (time.perf_counter() - started) * 1000)
     latency = (time.perf_counter() - started) * 1000
     if latency > timeout * 1000:
-        return Outcome(response.status_code, None, "timeout", latency)
-    excerpt = bytes(head[:EXCERPT]).decode("utf-8", "replace")
-    return Outcome(response.status_code, excerpt, None, latency)
+        return Outcome(response.status, None, "timeout", latency)
+    return Outcome(response.status, head.decode("utf-8", "replace"), None, latency)
 
 
 _RECORD_ATTEMPT = delivery_attempts.insert()

@@ -8,8 +8,8 @@ one transaction records the attempts that ended and claims as many due deliverie
 there are free slots (``concurrency``), and hands those to a pool of sending threads.
 So a slow receiver (up to the 5-second timeout) holds one slot, not the whole worker,
 and on SQLite the worker takes the write lock about once per round, not once per
-delivery. (Sending threads with a blocking httpx client, measured in bench/events.py,
-deliver about three times as many callbacks a second as httpx's asyncio client.)
+delivery. (Sending threads with a blocking client, measured in bench/events.py,
+deliver several times as many callbacks a second as httpx's asyncio client.)
 """
 
 from __future__ import annotations
@@ -22,9 +22,15 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-import httpx
-
-from zcrm.server.events.delivery import Claimed, Outcome, claim, finish_many, send, settle
+from zcrm.server.events.delivery import (
+    Claimed,
+    Outcome,
+    claim,
+    finish_many,
+    send,
+    sender,
+    settle,
+)
 from zcrm.server.events.dispatcher import dispatch_once
 from zcrm.server.runtime import Runtime
 
@@ -32,6 +38,7 @@ log = logging.getLogger("zcrm.events")
 _TLS = ssl.create_default_context()  # built once: loading the CA bundle takes a while
 
 Done = tuple[Claimed, Outcome]
+DISPATCH_BATCH = 500
 EXPIRY_CHECK_SECONDS = 1.0  # leases last 15 s: looking once a second is plenty
 
 
@@ -40,27 +47,26 @@ class EventWorker:
         self,
         runtime: Runtime,
         *,
-        concurrency: int = 8,
+        concurrency: int = 16,
         poll_interval: float = 0.01,
+        dispatch_interval: float = 0.02,
         timeout: float | None = None,
         dispatch: bool = True,
     ) -> None:
         self.runtime = runtime
         self.concurrency = concurrency
         self.poll_interval = poll_interval
+        self.dispatch_interval = dispatch_interval
         self.dispatch = dispatch
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
         self.timeout = timeout if timeout is not None else runtime.settings.delivery_timeout_seconds
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        self._client = httpx.Client(
-            timeout=self.timeout, follow_redirects=False, verify=_TLS, limits=limits
-        )
+        self._pool_manager = sender(concurrency, _TLS)
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="zcrm-send")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _attempt(self, item: Claimed) -> Done:
-        return item, send(self._client, item, self.timeout)
+        return item, send(self._pool_manager, item, self.timeout)
 
     # -- one round at a time (tests, benchmarks) -----------------------------------------------
 
@@ -99,7 +105,7 @@ class EventWorker:
         in_flight: set[Future[Done]] = set()
         more = True  # more may be due right now (the last claim filled every free slot)
         next_expiry_check = 0.0  # when to look for deliveries whose lease ran out
-        next_dispatch = 0.0  # when to look at the outbox again (at once while it has rows)
+        next_dispatch = 0.0  # when to look at the outbox again (at once while it is full)
         while not self._stop.is_set():
             if in_flight:
                 self._wait_for_slots(in_flight)
@@ -112,9 +118,11 @@ class EventWorker:
             try:
                 created = 0
                 if self.dispatch and time.monotonic() >= next_dispatch:
-                    created = dispatch_once(self.runtime)
-                    if not created:
-                        next_dispatch = time.monotonic() + self.poll_interval / 2
+                    created = dispatch_once(self.runtime, DISPATCH_BATCH)
+                    if created < DISPATCH_BATCH:
+                        # Not a backlog: gather the next few events into one dispatch
+                        # (its cost is mostly per call, not per event).
+                        next_dispatch = time.monotonic() + self.dispatch_interval
                 expired = time.monotonic() >= next_expiry_check
                 claimed = settle(self.runtime, finished, free, self.name, expired=expired)
                 if expired:
@@ -149,10 +157,10 @@ class EventWorker:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop claiming; let attempts in flight end and record them; close the client."""
+        """Stop claiming; let attempts in flight end and record them; close the connections."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=self.timeout + 10)
             self._thread = None
         self._pool.shutdown(wait=True)
-        self._client.close()
+        self._pool_manager.clear()
