@@ -3,6 +3,8 @@
 Run:  .venv/bin/python bench/events.py [--db URL] [--changes 2000] [--rate 500]
                                         [--seconds 10] [--targets 1,8]
 
+0. The HTTP client: 8 threads sharing one httpx client vs. one urllib3 pool, POSTs/s
+   and CPU per POST to the same receiver (why the worker sends with urllib3).
 1. Throughput: ``--changes`` single-record inserts are committed first (one write each,
    so one notification each), then one worker (``EventWorker``, the one ``zcrm serve``
    runs) dispatches and delivers them all to a receiver on loopback; deliveries/s per
@@ -27,11 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
+import urllib3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -238,6 +242,34 @@ def write(db_url: str, org_id: int, rate: float, total: int) -> None:
     sys.stdout.buffer.write(orjson.dumps({"committed": committed, "achieved": achieved}))
 
 
+def compare_clients(receiver: Receiver, requests: int = 3000, threads: int = 8) -> int:
+    """Why the worker sends with urllib3: POSTs/s and CPU per POST from ``threads``
+    threads through one shared client, httpx's and urllib3's, to the same receiver.
+    Returns how many POSTs the receiver got."""
+    body = b'{"ids":["1"],"channel_id":1,"module":"Leads","operation":"insert"}'
+    headers = {"Content-Type": "application/json"}
+    url = receiver.url + "/compare"
+    with httpx.Client(limits=httpx.Limits(max_connections=threads), timeout=5) as client:
+
+        def with_httpx(_: int) -> None:
+            client.post(url, content=body, headers=headers).read()
+
+        pool = urllib3.PoolManager(maxsize=threads, retries=False)
+
+        def with_urllib3(_: int) -> None:
+            pool.request("POST", url, body=body, headers=headers).data  # noqa: B018
+
+        print(f"{'client':>9}{'POSTs/s':>10}{'CPU ms/POST':>13}")
+        for name, post in (("httpx", with_httpx), ("urllib3", with_urllib3)):
+            with ThreadPoolExecutor(threads) as pool_of_threads:
+                list(pool_of_threads.map(post, range(200)))  # warm up
+                started, cpu = time.perf_counter(), time.process_time()
+                list(pool_of_threads.map(post, range(requests)))
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(f"{name:>9}{requests / elapsed:>10,.0f}{cpu / requests * 1000:>13.2f}")
+    return 2 * (requests + 200)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -261,6 +293,8 @@ def main() -> None:
     bench = Bench(db_url)
     try:
         print(f"database: {bench.runtime.db.dialect}")
+        print("\n0. HTTP clients, 8 threads sharing one (the worker's sends)")
+        bench.delivered += compare_clients(bench.receiver)
         print(f"\n1. one worker, {args.changes} committed single-record inserts")
         print(f"{'channels':>9}{'deliveries':>12}{'deliveries/s':>15}")
         for channels in (int(t) for t in args.targets.split(",")):
