@@ -15,7 +15,7 @@ from zcrm.client._auth import Credentials, accept_token, token_request
 from zcrm.client._batch import BatchResult, Outcome, chunks
 from zcrm.client._channels import AsyncWatchKeeper
 from zcrm.client._config import Endpoints
-from zcrm.client._deadletter import RESEND, DeadLetterStore, Fix, settle_letter
+from zcrm.client._deadletter import DeadLetterStore, Fix, settle_letter, to_resend
 from zcrm.client._errors import TransportError
 from zcrm.client._flow import Core, Flow, NeedToken, Sleep
 from zcrm.client._paging import (
@@ -416,23 +416,16 @@ class AsyncModule:
         if store is None:
             return BatchResult(())
         outcomes: list[Outcome] = []
-        for letter in store.list(self.api_name):
-            record = letter.record if fix is None else fix(letter)
-            if record is None:
-                store.discard(letter.id)
-                continue
-            method, suffix, idempotent = RESEND[letter.operation]
-            path = self.api_name + suffix
+        for resend in to_resend(store, self.api_name, fix):
             result = await self._batch(
-                letter.operation,
-                method,
-                path,
-                [record],
+                resend.letter.operation,
+                resend.method,
+                resend.path,
+                [resend.record],
                 {},
-                idempotent=idempotent,
+                idempotent=resend.idempotent,
                 keep_failures=False,
             )
-            outcome = result.outcomes[0]
-            outcomes.append(outcome)
-            settle_letter(store, letter, record, outcome)
+            outcomes.append(result.outcomes[0])
+            settle_letter(store, resend.letter, resend.record, result.outcomes[0])
         return BatchResult(tuple(outcomes))

@@ -9,7 +9,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -118,6 +118,29 @@ class SQLiteDeadLetterStore:
                 "UPDATE dead_letters SET attempts = attempts + 1, failed_at = ? WHERE id = ?",
                 (time.time(), letter_id),
             )
+
+
+@dataclass(frozen=True)
+class Resend:
+    """One letter's write, to send again: ``record`` (maybe fixed) to ``path``."""
+
+    letter: DeadLetter
+    record: dict[str, Any]
+    method: str
+    path: str
+    idempotent: bool
+
+
+def to_resend(store: DeadLetterStore, module: str, fix: Fix | None) -> Iterator[Resend]:
+    """The module's letters as writes to send again; those ``fix`` gives up on are
+    discarded on the way."""
+    for letter in store.list(module):
+        record = letter.record if fix is None else fix(letter)
+        if record is None:
+            store.discard(letter.id)
+            continue
+        method, suffix, idempotent = RESEND[letter.operation]
+        yield Resend(letter, record, method, module + suffix, idempotent)
 
 
 def settle_letter(
