@@ -15,7 +15,13 @@ from zcrm.client._auth import Credentials, accept_token, token_request
 from zcrm.client._batch import BatchResult, Outcome, chunks
 from zcrm.client._channels import AsyncWatchKeeper
 from zcrm.client._config import Endpoints
-from zcrm.client._deadletter import DeadLetterStore, Fix, settle_letter, to_resend
+from zcrm.client._deadletter import (
+    DeadLetterStore,
+    Fix,
+    file_failures,
+    settle_letter,
+    to_resend,
+)
 from zcrm.client._errors import TransportError
 from zcrm.client._flow import Core, Flow, NeedToken, Sleep
 from zcrm.client._paging import (
@@ -26,7 +32,7 @@ from zcrm.client._paging import (
     snake_to_module,
 )
 from zcrm.client._retry import RetryPolicy
-from zcrm.client._settings import ClientSettings, should_dead_letter, write_extra
+from zcrm.client._settings import ClientSettings, write_extra
 from zcrm.client._tokens import MemoryTokenStore, Token, TokenStore
 
 T = TypeVar("T")
@@ -357,22 +363,14 @@ class AsyncModule:
     ) -> BatchResult:
         outcomes: list[Outcome] = []
         for offset, chunk in chunks(records, self.crm.settings.chunk_size):
-            outcomes += await self.crm.run(
+            answered = await self.crm.run(
                 ops.write(self.crm.core, method, path, offset, chunk, extra, idempotent=idempotent)
             )
-        result = BatchResult(tuple(outcomes))
-        if keep_failures and self.crm.dead_letters is not None:
-            for outcome in result.failed:
-                if should_dead_letter(outcome):
-                    self.crm.dead_letters.add(
-                        self.api_name,
-                        operation,
-                        outcome.record,
-                        outcome.code,
-                        outcome.message,
-                        outcome.details,
-                    )
-        return result
+            # Kept chunk by chunk: should a later chunk raise, these are not lost with it.
+            if keep_failures and self.crm.dead_letters is not None:
+                file_failures(self.crm.dead_letters, self.api_name, operation, answered, extra)
+            outcomes += answered
+        return BatchResult(tuple(outcomes))
 
     async def create(
         self, records: Sequence[dict[str, Any]], *, trigger: Sequence[str] | None = None
@@ -422,7 +420,7 @@ class AsyncModule:
                 resend.method,
                 resend.path,
                 [resend.record],
-                {},
+                resend.options,
                 idempotent=resend.idempotent,
                 keep_failures=False,
             )

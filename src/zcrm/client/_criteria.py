@@ -15,6 +15,10 @@ def escape(value: Any) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, datetime):
+        if value.utcoffset() is None:  # Zoho refuses it (INVALID_QUERY); we will not guess
+            raise ValueError(
+                f"{value!r} has no time zone: give it a tzinfo (Zoho needs the offset)"
+            )
         text = value.isoformat(timespec="seconds")
     elif isinstance(value, date):
         text = value.isoformat()

@@ -5,14 +5,21 @@ The default store is a SQLite file; anything with the same four methods can stan
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+import orjson
+
+from zcrm.client._batch import Outcome
+from zcrm.client._settings import should_dead_letter
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class DeadLetter:
     details: dict[str, Any]
     failed_at: float
     attempts: int
+    # The write's options (``duplicate_check_fields``, ``trigger``), sent again with it.
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 # How a letter's write is sent again: operation -> (method, path suffix, idempotent)
@@ -39,6 +48,9 @@ Fix = Callable[["DeadLetter"], "dict[str, Any] | None"]
 
 
 class DeadLetterStore(Protocol):
+    """A store needs these four methods. ``add`` is given ``options=`` (a dict) only when
+    the write had options; a store that keeps them returns them in ``DeadLetter.options``."""
+
     def add(
         self,
         module: str,
@@ -64,11 +76,21 @@ class SQLiteDeadLetterStore:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS dead_letters (id INTEGER PRIMARY KEY, module TEXT,"
                 " operation TEXT, record TEXT, code TEXT, message TEXT, details TEXT,"
-                " failed_at REAL, attempts INTEGER)"
+                " failed_at REAL, attempts INTEGER, options TEXT)"
             )
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(dead_letters)")}
+            if "options" not in columns:  # a file from before write options were kept
+                conn.execute("ALTER TABLE dead_letters ADD COLUMN options TEXT")
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one transaction: committed (or rolled back), then closed."""
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            with conn:
+                yield conn
+        finally:
+            conn.close()
 
     def add(
         self,
@@ -78,25 +100,30 @@ class SQLiteDeadLetterStore:
         code: str | None,
         message: str | None,
         details: dict[str, Any],
+        options: dict[str, Any] | None = None,
     ) -> int:
         with self._lock, self._connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO dead_letters (module, operation, record, code, message, details,"
-                " failed_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                " failed_at, attempts, options) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
                 (
                     module,
                     operation,
-                    json.dumps(record, default=str),
+                    _as_sent(record),
                     code,
                     message,
-                    json.dumps(details, default=str),
+                    _as_sent(details),
                     time.time(),
+                    _as_sent(options or {}),
                 ),
             )
             return int(cursor.lastrowid or 0)
 
     def list(self, module: str | None = None) -> list[DeadLetter]:
-        query = "SELECT * FROM dead_letters"
+        query = (
+            "SELECT id, module, operation, record, code, message, details, failed_at,"
+            " attempts, options FROM dead_letters"
+        )
         args: tuple[Any, ...] = ()
         if module:
             query += " WHERE module = ?"
@@ -104,7 +131,10 @@ class SQLiteDeadLetterStore:
         with self._lock, self._connect() as conn:
             rows = conn.execute(query + " ORDER BY id", args).fetchall()
         return [
-            DeadLetter(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], json.loads(r[6]), r[7], r[8])
+            DeadLetter(
+                *(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], json.loads(r[6]), r[7], r[8]),
+                options=json.loads(r[9]) if r[9] else {},
+            )
             for r in rows
         ]
 
@@ -120,6 +150,41 @@ class SQLiteDeadLetterStore:
             )
 
 
+def _as_sent(value: dict[str, Any]) -> str:
+    """JSON as the client put it on the wire (orjson: datetimes in ISO 8601 with their
+    ``T``), so that a letter sent again is the record that was sent, not its ``str()``."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _add(
+    store: DeadLetterStore,
+    module: str,
+    operation: str,
+    record: dict[str, Any],
+    outcome: Outcome,
+    options: dict[str, Any],
+) -> None:
+    args = (module, operation, record, outcome.code, outcome.message, outcome.details)
+    if options:
+        store.add(*args, options=options)  # type: ignore[call-arg]
+    else:
+        store.add(*args)
+
+
+def file_failures(
+    store: DeadLetterStore,
+    module: str,
+    operation: str,
+    outcomes: Iterable[Outcome],
+    options: dict[str, Any] | None = None,
+) -> None:
+    """Put the validation failures among ``outcomes`` in ``store``, with the write's
+    ``options`` (``duplicate_check_fields``, ``trigger``)."""
+    for outcome in outcomes:
+        if not outcome.ok and should_dead_letter(outcome):
+            _add(store, module, operation, outcome.record, outcome, dict(options or {}))
+
+
 @dataclass(frozen=True)
 class Resend:
     """One letter's write, to send again: ``record`` (maybe fixed) to ``path``."""
@@ -129,18 +194,21 @@ class Resend:
     method: str
     path: str
     idempotent: bool
+    options: dict[str, Any]
 
 
 def to_resend(store: DeadLetterStore, module: str, fix: Fix | None) -> Iterator[Resend]:
     """The module's letters as writes to send again; those ``fix`` gives up on are
     discarded on the way."""
     for letter in store.list(module):
-        record = letter.record if fix is None else fix(letter)
+        # The fix gets a copy, free to edit in place: the store's letter stays as it was
+        # until settled, and ``settle_letter`` sees what the fix changed.
+        record = letter.record if fix is None else fix(copy.deepcopy(letter))
         if record is None:
             store.discard(letter.id)
             continue
         method, suffix, idempotent = RESEND[letter.operation]
-        yield Resend(letter, record, method, module + suffix, idempotent)
+        yield Resend(letter, record, method, module + suffix, idempotent, dict(letter.options))
 
 
 def settle_letter(
@@ -154,6 +222,4 @@ def settle_letter(
         store.bump(letter.id)
     else:
         store.discard(letter.id)
-        store.add(
-            letter.module, letter.operation, sent, outcome.code, outcome.message, outcome.details
-        )
+        _add(store, letter.module, letter.operation, sent, outcome, letter.options)
