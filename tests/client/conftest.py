@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,20 @@ def crm(client_server: LiveServer, org: OrgHandle, sleeps: Sleeps) -> Iterator[C
     )
     with client:
         yield client
+
+
+@pytest.fixture
+def fault(http: Any, org: OrgHandle) -> Iterator[Callable[..., None]]:
+    """Inject an emulator fault for this org's requests (org_id=None: for every request);
+    each is cleared after the test."""
+    added: list[str] = []
+
+    def add(**spec: Any) -> None:
+        spec.setdefault("org_id", org.org_id)
+        answer = http.post("/_emulator/faults", json=spec)
+        assert answer.status_code == 201, answer.text
+        added.append(answer.json()["fault"]["id"])
+
+    yield add
+    for fault_id in added:
+        http.delete(f"/_emulator/faults/{fault_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -82,22 +82,6 @@ def run(
             return await scenario(crm, waits)
 
     return asyncio.run(main()), waits
-
-
-@pytest.fixture
-def fault(http: TestClient, org: OrgHandle) -> Iterator[Callable[..., None]]:
-    """Inject an emulator fault for this org's requests (org_id=None: for every request)."""
-    added: list[str] = []
-
-    def add(**spec: Any) -> None:
-        spec.setdefault("org_id", org.org_id)
-        answer = http.post("/_emulator/faults", json=spec)
-        assert answer.status_code == 201, answer.text
-        added.append(answer.json()["fault"]["id"])
-
-    yield add
-    for fault_id in added:
-        http.delete(f"/_emulator/faults/{fault_id}")
 
 
 def test_the_whole_life_of_records(app: Any, http: TestClient, org: OrgHandle) -> None:

@@ -209,22 +209,6 @@ def client(make_client: Callable[..., Client]) -> Client:
     return found
 
 
-@pytest.fixture
-def fault(http: Any, org: OrgHandle) -> Iterator[Callable[..., None]]:
-    """Inject a fault for this org's requests (or, with org_id=None, for every request)."""
-    added: list[str] = []
-
-    def add(**spec: Any) -> None:
-        spec.setdefault("org_id", org.org_id)
-        answer = http.post("/_emulator/faults", json=spec)
-        assert answer.status_code == 201, answer.text
-        added.append(answer.json()["fault"]["id"])
-
-    yield add
-    for fault_id in added:
-        http.delete(f"/_emulator/faults/{fault_id}")
-
-
 def seeded_store(crm: CRM) -> MemoryTokenStore:
     """A store already holding a fresh token, so a call goes straight to the API."""
     store = MemoryTokenStore()
