@@ -26,6 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _asgi import asgi  # noqa: E402
+
 from zcrm.server.app import create_app  # noqa: E402
 from zcrm.server.limits.decision import UsageKey  # noqa: E402
 from zcrm.server.limits.limiter import make_backend  # noqa: E402
@@ -34,39 +36,10 @@ from zcrm.settings import Settings  # noqa: E402
 from zcrm.testing import make_org  # noqa: E402
 
 
-async def call(app: Any, path: str, auth: bytes) -> int:
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [(b"authorization", auth), (b"host", b"b")],
-        "scheme": "http",
-        "server": ("b", 80),
-        "client": ("c", 1),
-        "root_path": "",
-        "http_version": "1.1",
-        "asgi": {"version": "3.0"},
-    }
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
-    return status
-
-
 async def rate(app: Any, path: str, auth: bytes, count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
-        if await call(app, path, auth) != 200:
+        if (await asgi(app, "GET", path, "", b"", auth))[0] != 200:
             raise SystemExit("request failed")
     return count / (time.perf_counter() - started)
 

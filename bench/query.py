@@ -32,6 +32,8 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _asgi import asgi  # noqa: E402
+
 from zcrm.server.app import create_app  # noqa: E402
 from zcrm.server.catalogue.common import LEAD_SOURCES, LEAD_STATUSES, NONE  # noqa: E402
 from zcrm.server.runtime import Runtime  # noqa: E402
@@ -104,38 +106,6 @@ def seed(runtime: Runtime, org: Any, module_id: int, rows: int) -> None:
     cursor.execute("ANALYZE")
     raw.commit()
     raw.close()
-
-
-async def asgi(
-    app: Any, method: str, path: str, query: str, body: bytes, auth: bytes
-) -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "headers": [(b"authorization", auth), (b"host", b"bench")],
-        "scheme": "http",
-        "server": ("bench", 80),
-        "client": ("c", 1),
-        "root_path": "",
-        "http_version": "1.1",
-        "asgi": {"version": "3.0"},
-    }
-    out: dict[str, Any] = {"body": b""}
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            out["status"] = message["status"]
-        elif message["type"] == "http.response.body":
-            out["body"] += message.get("body", b"")
-
-    await app(scope, receive, send)
-    return out["status"], out["body"]
 
 
 def timed(fn: Any, repeat: int) -> list[float]:
